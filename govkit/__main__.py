@@ -1,0 +1,3 @@
+from govkit.cli.main import main
+
+main()

@@ -1,0 +1,58 @@
+"""Shared CLI plumbing: output options, opening the workspace, rendering one Report."""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+
+import click
+
+from govkit.render import FORMATS, render, use_color
+from govkit.report import Report
+
+
+@dataclass
+class Ctx:
+    repo: str | None = None
+    fmt: str = "text"
+    verbosity: int = 0
+    debug: bool = False
+    _ws: object = None
+
+    def workspace(self):
+        if self._ws is None:
+            from govkit.workspace import Workspace
+
+            self._ws = Workspace.open(self.repo)
+            from govkit.recovery import recover_on_open
+
+            recover_on_open(self._ws)
+        return self._ws
+
+
+def output_options(f):
+    """--format/--json on a command (overrides the group-level choice)."""
+    f = click.option("--json", "as_json", is_flag=True, default=False,
+                     help="Shortcut for --format json.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
+                     help="Output format (default: the global --format).")(f)
+    return f
+
+
+def get_ctx() -> Ctx:
+    return click.get_current_context().find_object(Ctx)
+
+
+def emit(report: Report, fmt: str | None = None, as_json: bool = False, command: str | None = None,
+         audit: bool = True) -> None:
+    """Render the report, record the verdict in the audit trail, exit 0 (PASS) or 1 (FAIL)."""
+    ctx = get_ctx()
+    fmt = "json" if as_json else (fmt or ctx.fmt)
+    if audit and ctx._ws is not None:
+        from govkit.audit.hook import gate_event
+
+        gate_event(ctx._ws, report, command or report.gate)
+    out = render(report, fmt, color=use_color(sys.stdout), verbosity=ctx.verbosity)
+    if ctx.verbosity >= 0 or not report.passed or fmt != "text":
+        click.echo(out)
+    sys.exit(report.exit_code)

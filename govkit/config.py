@@ -1,0 +1,148 @@
+"""Configuration: optional .GOV/govkit.yaml over built-in defaults (the kernel layout)."""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from govkit.errors import GovkitError
+
+CONFIG_REL = ".GOV/govkit.yaml"
+
+DEFAULTS: dict = {
+    "paths": {
+        "gov_dir": ".GOV",
+        "spec_current": ".GOV/roles_shared/SPEC_CURRENT.md",
+        "task_board": ".GOV/roles_shared/TASK_BOARD.md",
+        "traceability_registry": ".GOV/roles_shared/WP_TRACEABILITY_REGISTRY.md",
+        "signature_audit": ".GOV/roles_shared/SIGNATURE_AUDIT.md",
+        "gate_log": ".GOV/roles/orchestrator/ORCHESTRATOR_GATES.json",
+        "validator_gates_dir": ".GOV/validator_gates",
+        "legacy_validator_gates": ".GOV/roles/validator/VALIDATOR_GATES.json",
+        "refinements_dir": ".GOV/refinements",
+        "task_packets_dir": ".GOV/task_packets",
+        "stubs_dir": ".GOV/task_packets/stubs",
+        "templates_dir": ".GOV/templates",
+        "keys_dir": ".GOV/keys",
+        "approvals_dir": ".GOV/approvals",
+        "state_dir": ".GOV/.govkit",
+    },
+    "spec": {
+        "dir": ".",
+        "file_pattern": "*_Master_Spec_v*.md",
+    },
+    "wp_id_pattern": r"^WP-[A-Za-z0-9][A-Za-z0-9._-]*$",
+    "main_branch": "main",
+    "branch_template": "feat/{wp}",
+    "worktree_template": "../wt-{wp}",
+    "signature": {
+        "token_pattern": r"^[a-z]+[0-9]{12}$",
+        "min_interval_seconds": 10,
+    },
+    "validator": {"min_gate_interval_seconds": 5},
+    "packet": {
+        "required_fields": ["TASK_ID", "RISK_TIER", "SCOPE", "TEST_PLAN", "DONE_MEANS", "BOOTSTRAP"],
+    },
+    "manifest": {
+        # Changed files that need no manifest entry (the "docs-only" exemption).
+        "exempt_paths": [".GOV/**"],
+    },
+    "forbidden_patterns": [],
+    "approvals": {"require_signed": False, "trusted_keys": []},
+    "audit": {
+        "file": ".GOV/audit/audit.jsonl",
+        "key_file": None,
+        "rotate_bytes": 67108864,
+        "redact_patterns": [],
+    },
+    "lock": {"timeout_seconds": 10, "stale_seconds": 600},
+    "limits": {"max_artifact_bytes": 8388608},
+}
+
+
+@dataclass(frozen=True)
+class Config:
+    data: dict
+    source: str | None  # the config file path, or None for defaults
+
+    def get(self, dotted: str):
+        node = self.data
+        for part in dotted.split("."):
+            node = node[part]
+        return node
+
+    def path(self, key: str) -> str:
+        return self.data["paths"][key]
+
+
+def _merge(base: dict, over: dict) -> dict:
+    out = copy.deepcopy(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _schema() -> dict:
+    return json.loads(resources.files("govkit.schemas").joinpath("config.schema.json").read_text())
+
+
+def _line_of(node, path: list) -> int | None:
+    """Line of a key path inside a PyYAML node tree (1-based), for error messages."""
+    import yaml
+
+    line = None
+    for part in path:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        for k, v in node.value:
+            if k.value == str(part):
+                line, node = k.start_mark.line + 1, v
+                break
+        else:
+            break
+    return line
+
+
+def load(root: Path) -> Config:
+    cfg_path = root / CONFIG_REL
+    if not cfg_path.exists():
+        return Config(copy.deepcopy(DEFAULTS), None)
+    import yaml
+
+    from govkit.textio import read_text
+
+    doc = read_text(cfg_path, CONFIG_REL, allow_empty=True)
+    try:
+        node = yaml.compose(doc.text)
+        data = yaml.safe_load(doc.text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise GovkitError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=CONFIG_REL,
+                          line=mark.line + 1 if mark else None) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise GovkitError("config must be a mapping of keys", path=CONFIG_REL, line=1)
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(_schema())
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        keypath = list(err.absolute_path)
+        if err.validator == "additionalProperties":
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            keypath = keypath + extra[:1]
+            msg = f"unknown key '{'.'.join(map(str, keypath))}'"
+            hint = "known keys here: " + ", ".join(sorted(err.schema.get("properties", {})))
+        else:
+            msg = f"'{'.'.join(map(str, keypath)) or '(top)'}': {err.message}"
+            hint = "see docs/user-guide.md#configuration"
+        raise GovkitError(msg, path=CONFIG_REL, line=_line_of(node, keypath), hint=hint)
+    return Config(_merge(DEFAULTS, data), CONFIG_REL)

@@ -1,0 +1,230 @@
+"""The one door to a repository: root, config, git, and lazily parsed, cached artifacts."""
+
+from __future__ import annotations
+
+import os
+import re
+from functools import cached_property
+from pathlib import Path, PurePosixPath
+
+from govkit import config as config_mod
+from govkit.errors import GovkitError
+from govkit.textio import Text, read_text
+
+_DRIVE = re.compile(r"^[A-Za-z]:")
+
+
+class Workspace:
+    def __init__(self, root: Path, cfg: config_mod.Config | None = None):
+        self.root = Path(root).resolve()
+        self.config = cfg or config_mod.load(self.root)
+        self._texts: dict[str, Text | None] = {}
+        self._md: dict[str, object] = {}
+        self._models: dict[tuple, object] = {}
+
+    @classmethod
+    def open(cls, repo: str | os.PathLike | None = None) -> "Workspace":
+        from govkit.git import find_root
+
+        start = Path(repo or os.getcwd())
+        if not start.is_dir():
+            raise GovkitError("repository directory does not exist", path=str(start))
+        root = find_root(start)
+        if root is None:
+            raise GovkitError("not inside a git repository", path=str(start),
+                              hint="run inside a git work tree, or pass --repo PATH "
+                                   "(govkit init DIR sets one up)")
+        return cls(root)
+
+    # ---- paths ----------------------------------------------------------------------------
+    @cached_property
+    def git(self):
+        from govkit.git import Git
+
+        return Git(self.root)
+
+    def p(self, key: str) -> str:
+        """A configured repo-relative path (POSIX form)."""
+        return self.config.path(key)
+
+    def abs(self, rel: str) -> Path:
+        return self.root / rel
+
+    def safe_path(self, rel: str, what: str = "path", must_exist: bool = False) -> Path:
+        """Resolve an untrusted repo-relative path; refuse anything outside the repository."""
+        raw = (rel or "").strip()
+        if not raw or "\x00" in raw:
+            raise GovkitError(f"{what} is empty or invalid: {rel!r}")
+        norm = raw.replace("\\", "/")
+        pp = PurePosixPath(norm)
+        if pp.is_absolute() or _DRIVE.match(norm) or norm.startswith("//"):
+            raise GovkitError(f"{what} must be repository-relative, got absolute path '{raw}'")
+        if ".." in pp.parts:
+            raise GovkitError(f"{what} '{raw}' leaves the repository ('..' is not allowed)")
+        full = self.root / pp
+        try:
+            resolved = full.resolve()
+        except (OSError, RuntimeError):
+            raise GovkitError(f"{what} '{raw}' cannot be resolved (symlink loop?)") from None
+        if resolved != self.root and self.root not in resolved.parents:
+            raise GovkitError(f"{what} '{raw}' resolves outside the repository through a symlink")
+        if must_exist and not full.exists():
+            raise GovkitError(f"{what} '{raw}' does not exist")
+        return full
+
+    def check_wp_id(self, wp: str) -> str:
+        wp = (wp or "").strip()
+        if not wp:
+            raise GovkitError("missing work packet id", hint="pass an id such as WP-1-Example")
+        if "/" in wp or "\\" in wp or ".." in wp or "\x00" in wp:
+            raise GovkitError(f"invalid work packet id '{wp}': path characters ('/', '\\\\', '..') "
+                              "are not allowed", hint="use the bare id, e.g. WP-1-Example")
+        if not re.search(self.config.get("wp_id_pattern"), wp):
+            raise GovkitError(f"invalid work packet id '{wp}' (must match "
+                              f"{self.config.get('wp_id_pattern')})",
+                              hint="ids look like WP-1-Example or WP-1-Example-v2")
+        return wp
+
+    # ---- reading --------------------------------------------------------------------------
+    def read(self, rel: str, optional: bool = False, allow_empty: bool = False) -> Text | None:
+        key = f"{rel}|{allow_empty}"
+        if key in self._texts:
+            return self._texts[key]
+        path = self.safe_path(rel, "artifact")
+        if optional and not path.exists():
+            doc = None
+        else:
+            doc = read_text(path, rel, self.config.get("limits.max_artifact_bytes"), allow_empty)
+        self._texts[key] = doc
+        return doc
+
+    def md(self, rel: str):
+        if rel not in self._md:
+            from govkit import mdparse
+
+            self._md[rel] = mdparse.parse(self.read(rel))
+        return self._md[rel]
+
+    def _cached(self, key: tuple, build):
+        if key not in self._models:
+            self._models[key] = build()
+        return self._models[key]
+
+    def invalidate(self) -> None:
+        """Forget cached reads (after this process wrote files)."""
+        self._texts.clear()
+        self._md.clear()
+        self._models.clear()
+
+    # ---- artifacts ------------------------------------------------------------------------
+    def packet_rel(self, wp: str) -> str:
+        return f"{self.p('task_packets_dir')}/{wp}.md"
+
+    def refinement_rel(self, wp: str) -> str:
+        return f"{self.p('refinements_dir')}/{wp}.md"
+
+    def resolve_packet(self, wp: str) -> tuple[str, str]:
+        """(packet path, how it was found). Exact file name first; a base id resolves to its
+        active '-vN' packet through the traceability registry. Never a substring match."""
+        wp = self.check_wp_id(wp)
+        exact = self.packet_rel(wp)
+        if self.abs(exact).is_file():
+            return exact, "exact"
+        row = self.registry_map().get(wp)
+        if row is not None:
+            active = row.active.strip().strip("`")
+            if active and self.abs(active).is_file():
+                self.safe_path(active, "registry Active Packet")
+                return active, f"traceability registry ({self.p('traceability_registry')}:{row.line})"
+        stub = f"{self.p('stubs_dir')}/{wp}.md"
+        hint = "check the id (govkit lists packets with `govkit status`)"
+        if self.abs(stub).is_file():
+            hint = f"{stub} is a stub: stubs are never executable; activate it (govkit stub activate {wp})"
+        else:
+            near = self.similar_packets(wp)
+            if near:
+                hint = "did you mean: " + ", ".join(near)
+        raise GovkitError(f"unknown work packet '{wp}': no {exact}", path=exact, hint=hint)
+
+    def similar_packets(self, wp: str) -> list[str]:
+        d = self.abs(self.p("task_packets_dir"))
+        if not d.is_dir():
+            return []
+        names = sorted(n[:-3] for n in os.listdir(d) if n.endswith(".md"))
+        return [n for n in names if n.startswith(wp) or wp.startswith(n)][:5]
+
+    def packet(self, rel: str):
+        from govkit.model.packet import parse_packet
+
+        return self._cached(("packet", rel), lambda: parse_packet(self.read(rel), self.md(rel)))
+
+    def refinement(self, rel: str):
+        from govkit.model.refinement import parse_refinement
+
+        return self._cached(("ref", rel), lambda: parse_refinement(self.read(rel), self.md(rel)))
+
+    def spec_pointer(self):
+        from govkit.model.spec import parse_pointer
+
+        rel = self.p("spec_current")
+        return self._cached(("ptr",), lambda: parse_pointer(
+            self.read(rel), self.config.get("spec.file_pattern")))
+
+    def spec_files(self) -> list[str]:
+        import fnmatch
+
+        d = self.config.get("spec.dir")
+        base = self.abs(d)
+        pat = self.config.get("spec.file_pattern")
+        names = sorted(n for n in os.listdir(base) if fnmatch.fnmatchcase(n, pat)) if base.is_dir() else []
+        return [n if d in (".", "") else f"{d}/{n}" for n in names]
+
+    def spec(self, name: str):
+        from govkit.model.spec import MasterSpec
+
+        d = self.config.get("spec.dir")
+        rel = name if d in (".", "") else f"{d}/{name}"
+        return self._cached(("spec", rel), lambda: MasterSpec(self.read(rel)))
+
+    def board(self):
+        from govkit.model.board import parse_board
+
+        rel = self.p("task_board")
+        return self._cached(("board",), lambda: parse_board(self.read(rel), self.md(rel)))
+
+    def registry_rows(self):
+        from govkit.model.board import parse_registry
+
+        rel = self.p("traceability_registry")
+        if not self.abs(rel).exists():
+            return []
+        return self._cached(("registry",), lambda: parse_registry(self.md(rel)))
+
+    def registry_map(self):
+        from govkit.model.board import registry_map
+
+        return registry_map(self.registry_rows())
+
+    def signature_rows(self):
+        from govkit.model.board import parse_signature_audit
+
+        rel = self.p("signature_audit")
+        if not self.abs(rel).exists():
+            return None
+        return self._cached(("sigaudit",), lambda: parse_signature_audit(self.md(rel)))
+
+    def gate_log(self):
+        from govkit.model.state import parse_gate_log
+
+        rel = self.p("gate_log")
+        return self._cached(("gatelog",), lambda: parse_gate_log(
+            self.read(rel, optional=True, allow_empty=True), rel))
+
+    # ---- writing --------------------------------------------------------------------------
+    def lock(self, command: str = ""):
+        from govkit.store import WorkspaceLock
+
+        return WorkspaceLock(self.abs(self.p("state_dir")) / "lock",
+                             timeout=float(self.config.get("lock.timeout_seconds")),
+                             stale_seconds=float(self.config.get("lock.stale_seconds")),
+                             command=command)
