@@ -1,0 +1,197 @@
+"""pre-work: the packet is authorized, anchored, signed and checkpointed before any code is touched."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from govkit.gates.phase import check_phases
+from govkit.gates.refinement import check_refinement
+from govkit.model.common import is_placeholder
+from govkit.report import Report
+
+MANIFEST_FIELDS = ("Target File", "Start", "End", "Pre-SHA1", "Post-SHA1", "Line Delta",
+                   "Gates Passed")
+GATE_NAMES = ("anchors_present", "window_matches_plan", "rails_untouched_outside_window",
+              "filename_canonical_and_openable", "pre_sha1_captured", "post_sha1_captured",
+              "line_delta_equals_expected", "all_links_resolvable",
+              "manifest_written_and_path_returned", "current_file_matches_preimage")
+_ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
+
+
+def check_prework(ws, wp: str) -> Report:
+    report = Report("pre-work", wp)
+    rel, how = ws.resolve_packet(wp)
+    report.facts["packet"] = rel
+    if how != "exact":
+        report.info("GK-PRE-RESOLVED", f"{wp} resolved to {rel} via {how}", rel)
+    report.merge(check_phases(ws, wp, rel))
+    pkt = ws.packet(rel)
+    pkt_wp = Path(rel).stem
+
+    _check_prepare(ws, pkt_wp, pkt, report)
+    _check_structure(ws, pkt, rel, report)
+    if not pkt.status.present:
+        report.error("GK-PRE-STATUS", "missing canonical **Status:** field", rel, None,
+                     "add '- **Status:** Ready for Dev' to METADATA")
+    report.facts["status"] = pkt.status.text or "<missing>"
+    needs_gate = not pkt.done_like
+    if pkt.modern and needs_gate:
+        _check_agentic(pkt, rel, report)
+    if needs_gate:
+        ref_rel = _refinement_rel(ws, pkt, pkt_wp, rel, report)
+        if ref_rel:
+            _check_signatures(ws, pkt_wp, pkt, rel, ref_rel, report)
+            _check_checkpoint(ws, pkt_wp, [rel, ref_rel], report)
+    _check_manifest_template(pkt, rel, report)
+    if report.passed:
+        report.next_commands = [f"just post-work {wp}", f"govkit manifest {wp} --write"]
+    return report
+
+
+def _check_prepare(ws, wp: str, pkt, report: Report) -> None:
+    log = ws.gate_log()
+    prep = log.last(wp, "PREPARE")
+    log_rel = ws.p("gate_log")
+    if prep is None:
+        msg = f"no PREPARE record for {wp} in {log_rel}"
+        hint = f"govkit record-prepare {wp} <coder-id>"
+        if pkt.modern:
+            report.error("GK-PRE-PREPARE", msg, log_rel, None, hint)
+        else:
+            report.warn("GK-PRE-PREPARE", msg, log_rel, None, hint)
+        return
+    branch = ws.git.branch()
+    want = str(prep.get("branch") or "").strip()
+    if want.startswith("refs/heads/"):
+        want = want[len("refs/heads/"):]
+    report.facts["branch"] = branch or "(detached HEAD)"
+    if want and branch != want:
+        report.error("GK-PRE-BRANCH", f"wrong branch: PREPARE expects '{want}', current is "
+                     f"'{branch or 'detached HEAD'}'", log_rel, None, f"git switch {want}")
+    wt = str(prep.get("worktree_dir") or "").replace("\\", "/")
+    if wt:
+        target = Path(wt) if os.path.isabs(wt) else (ws.root / wt)
+        if os.path.realpath(target) != os.path.realpath(ws.root):
+            report.warn("GK-PRE-WORKTREE", f"running in {ws.root}, but PREPARE names worktree "
+                        f"'{wt}'", log_rel, None, f"cd into the worktree '{wt}'")
+
+
+def _has_label(pkt, name: str) -> bool:
+    from govkit.mdparse import heading_matches
+
+    n = name.upper()
+    return any(f.label.upper() == n for f in pkt.md.fields) or \
+        any(heading_matches(h.text, name) for h in pkt.md.headings)
+
+
+def _check_structure(ws, pkt, rel: str, report: Report) -> None:
+    missing = [f for f in ws.config.get("packet.required_fields") if not _has_label(pkt, f)]
+    if missing:
+        report.error("GK-PRE-STRUCTURE", "task packet missing fields: " + ", ".join(missing), rel,
+                     None, "add them as '- FIELD: value' lines or '## FIELD' sections (template)")
+    if not (_has_label(pkt, "SPEC_CURRENT") or
+            (_has_label(pkt, "SPEC_BASELINE") and _has_label(pkt, "SPEC_TARGET"))):
+        report.warn("GK-PRE-SPECREF", "packet names neither SPEC_CURRENT nor SPEC_BASELINE and "
+                    "SPEC_TARGET", rel)
+    if not pkt.merge_base:
+        report.warn("GK-PRE-MERGE-BASE", "packet has no parsable MERGE_BASE_SHA (40 hex digits)",
+                    rel, pkt.merge_base_sha.line or None,
+                    "set '- MERGE_BASE_SHA: <git merge-base main HEAD>'")
+
+
+def _check_agentic(pkt, rel: str, report: Report) -> None:
+    mode = pkt.agentic_mode.text.split(" ")[0].upper() if pkt.agentic_mode else ""
+    if mode not in ("YES", "NO"):
+        report.error("GK-PRE-AGENTIC", "AGENTIC_MODE missing or invalid (expected YES or NO)", rel,
+                     pkt.agentic_mode.line or None)
+        return
+    if mode == "YES":
+        for v, label in ((pkt.orchestrator_model, "ORCHESTRATOR_MODEL"),
+                         (pkt.orchestration_started_at, "ORCHESTRATION_STARTED_AT_UTC")):
+            if is_placeholder(v.text):
+                report.error("GK-PRE-AGENTIC", f"AGENTIC_MODE=YES requires {label}", rel,
+                             v.line or pkt.agentic_mode.line)
+        t = pkt.orchestration_started_at.text
+        if t and not is_placeholder(t) and not _ISO_Z.match(t):
+            report.error("GK-PRE-AGENTIC", "ORCHESTRATION_STARTED_AT_UTC must be an ISO UTC time "
+                         "like 2026-02-01T10:00:00Z", rel, pkt.orchestration_started_at.line)
+
+
+def _refinement_rel(ws, pkt, wp: str, rel: str, report: Report) -> str | None:
+    ref_rel = pkt.refinement_file.text.strip("`") if not is_placeholder(pkt.refinement_file.text) \
+        else ws.refinement_rel(wp)
+    ref_rel = ref_rel.replace("\\", "/")
+    try:
+        ws.safe_path(ref_rel, "REFINEMENT_FILE")
+    except Exception as exc:  # GovkitError: a packet field, so a finding, not exit 2
+        report.error("GK-PRE-REFINEMENT-PATH", str(exc), rel, pkt.refinement_file.line or None)
+        return None
+    report.merge(check_refinement(ws, wp, ref_rel, require_signature=True,
+                                  report=Report("refinement-check", wp)))
+    return ref_rel
+
+
+def _check_signatures(ws, wp: str, pkt, rel: str, ref_rel: str, report: Report) -> None:
+    sig = pkt.user_signature.text.strip("`")
+    if is_placeholder(sig):
+        report.error("GK-PRE-SIGNATURE", "packet USER_SIGNATURE is missing or <pending>", rel,
+                     pkt.user_signature.line or None)
+        return
+    if ws.abs(ref_rel).is_file():
+        ref_sig = ws.refinement(ref_rel).user_signature.text
+        if ref_sig and not is_placeholder(ref_sig) and ref_sig != sig:
+            report.error("GK-PRE-SIGNATURE", f"USER_SIGNATURE mismatch: packet has {sig}, "
+                         f"refinement has {ref_sig}", rel, pkt.user_signature.line)
+    rows = ws.signature_rows()
+    audit_rel = ws.p("signature_audit")
+    if rows is None:
+        report.warn("GK-PRE-SIG-AUDIT", "signature audit file is missing", audit_rel)
+        return
+    mine = [r for r in rows if r.signature == sig]
+    if not mine:
+        report.error("GK-PRE-SIG-AUDIT", f"signature {sig} is not in the signature audit",
+                     audit_rel, None, f"govkit record-signature {wp} {sig} records it")
+    elif len(mine) > 1:
+        report.error("GK-PRE-SIG-REUSED", f"signature {sig} appears {len(mine)} times in the "
+                     "signature audit (signatures are one-time use)", audit_rel, mine[1].line)
+    elif not mine[0].names_wp(wp):
+        report.error("GK-PRE-SIG-OTHER-WP", f"signature {sig} was recorded for another work "
+                     f"packet ({mine[0].purpose})", audit_rel, mine[0].line,
+                     "each packet needs its own operator signature")
+    if ws.config.get("approvals.require_signed"):
+        from govkit.approvals import check_approval
+
+        check_approval(ws, wp, ref_rel, report)
+
+
+def _check_checkpoint(ws, wp: str, rels: list[str], report: Report) -> None:
+    for rel in rels:
+        blob = ws.git.blob("HEAD", rel)
+        hint = (f"git add {rels[0]} {rels[1]} && git commit -m "
+                f"\"docs: checkpoint packet+refinement [{wp}]\"")
+        if blob is None:
+            report.error("GK-PRE-CHECKPOINT", f"{rel} is not committed yet (checkpoint required)",
+                         rel, None, hint)
+        elif blob != ws.abs(rel).read_bytes():
+            report.error("GK-PRE-CHECKPOINT", f"{rel} differs from the checkpoint commit (HEAD)",
+                         rel, None, hint)
+
+
+def _check_manifest_template(pkt, rel: str, report: Report) -> None:
+    sec = pkt.md.section("VALIDATION", exact=True)
+    if sec is None:
+        report.error("GK-PRE-VALIDATION", "VALIDATION section missing (required for the "
+                     "deterministic manifest)", rel, None, "add '## VALIDATION' from the template")
+        return
+    labels = {f.label.upper() for f in pkt.md.fields if sec[0] <= f.line < sec[1]}
+    missing = [f for f in MANIFEST_FIELDS if f.upper() not in labels]
+    if missing:
+        report.error("GK-PRE-MANIFEST", "validation manifest missing fields: " + ", ".join(missing),
+                     rel, sec[0], "copy the manifest block from the template")
+    body = "\n".join(t for n, t in pkt.md.text_in(*sec))
+    absent = [g for g in GATE_NAMES if g not in body]
+    if not missing and absent:
+        report.warn("GK-PRE-MANIFEST-GATES", "manifest lists no gate line for: " + ", ".join(absent),
+                    rel, sec[0])
