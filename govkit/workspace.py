@@ -128,7 +128,7 @@ class Workspace:
         active '-vN' packet through the traceability registry. Never a substring match."""
         wp = self.check_wp_id(wp)
         exact = self.packet_rel(wp)
-        if self.abs(exact).is_file():
+        if self.abs(exact).exists():
             return exact, "exact"
         row = self.registry_map().get(wp)
         if row is not None:

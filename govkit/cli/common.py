@@ -30,8 +30,22 @@ class Ctx:
         return self._ws
 
 
+def _bump_verbose(ctx, param, value):
+    if value:
+        ctx.find_object(Ctx).verbosity += value
+
+
+def _set_quiet(ctx, param, value):
+    if value:
+        ctx.find_object(Ctx).verbosity = -1
+
+
 def output_options(f):
-    """--format/--json on a command (overrides the group-level choice)."""
+    """--format/--json/-v/-q on a command too (they override the group-level choice)."""
+    f = click.option("-v", "--verbose", count=True, expose_value=False, callback=_bump_verbose,
+                     help="More detail (info findings).")(f)
+    f = click.option("-q", "--quiet", is_flag=True, expose_value=False, callback=_set_quiet,
+                     help="Print nothing on PASS.")(f)
     f = click.option("--json", "as_json", is_flag=True, default=False,
                      help="Shortcut for --format json.")(f)
     f = click.option("--format", "fmt", type=click.Choice(FORMATS), default=None,
