@@ -139,3 +139,23 @@ def test_config_paths_are_honoured(ws, gk):
     assert gk("spec-check", cwd=ws).returncode == 0
     assert gk("gate-check", "WP-1-Demo", cwd=ws).returncode == 0
     assert gk("gate-check", "WP-x", cwd=ws).returncode == 2
+
+
+def test_forbidden_patterns_from_config(ws, gk):
+    (ws / ".GOV/govkit.yaml").write_text(
+        "forbidden_patterns:\n  - id: no-print\n    pattern: '\\bprint\\('\n"
+        "    paths: ['src/**/*.py']\n    allow: ['src/cli.py']\n    message: use logging\n")
+    (ws / "src/cli.py").write_text("print('ok')\n")
+    (ws / "src/app.py").write_text("def rule():\n    print('x')\n")
+    commit_all(ws)
+    p = gk("ci", "--json", cwd=ws)
+    found = [f for f in json.loads(p.stdout)["findings"] if f["code"] == "GK-FORBIDDEN-NO-PRINT"]
+    assert p.returncode == 1 and [(f["path"], f["line"]) for f in found] == [("src/app.py", 2)]
+
+
+def test_globs():
+    from govkit.globs import matches
+    assert matches("src/api/x.py", "src/api/") and not matches("src/apix.py", "src/api/")
+    assert matches("src/a/b/c.py", "src/**/*.py") and matches("src/c.py", "src/**/*.py")
+    assert not matches("src/c.pyc", "src/**/*.py") and matches("src/x", "src")
+    assert matches(".GOV/a/b.md", ".GOV/**") and not matches("x/.GOV/a", ".GOV/**")

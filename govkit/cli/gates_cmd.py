@@ -64,8 +64,9 @@ def spec_check(fmt, as_json):
 @cli.command("ci")
 @output_options
 def ci(fmt, as_json):
-    """CI drift checks: spec pointer, board, claims, traceability."""
+    """CI drift checks: spec pointer, board, claims, traceability, forbidden patterns."""
     from govkit.gates.board import check_board
+    from govkit.gates.drift import check_forbidden
     from govkit.gates.spec import check_spec
     from govkit.report import Report
 
@@ -73,4 +74,5 @@ def ci(fmt, as_json):
     report = Report("ci")
     report.merge(check_spec(ws))
     report.merge(check_board(ws))
+    check_forbidden(ws, report)
     emit(report, fmt, as_json)

@@ -1,0 +1,42 @@
+"""Forbidden-pattern rules from config (forbidden_patterns), checked over tracked files."""
+
+from __future__ import annotations
+
+import re
+
+from govkit.errors import GovkitError
+from govkit.globs import any_match
+from govkit.report import Report
+
+
+def check_forbidden(ws, report: Report | None = None) -> Report:
+    report = report or Report("forbidden-patterns")
+    rules = ws.config.get("forbidden_patterns")
+    if not rules:
+        return report
+    compiled = []
+    for n, rule in enumerate(rules):
+        try:
+            compiled.append((rule, re.compile(rule["pattern"])))
+        except re.error as exc:
+            raise GovkitError(f"forbidden_patterns[{n}] ({rule['id']}): invalid regex: {exc}",
+                              path=ws.config.source) from None
+    files = ws.git.out("ls-files", "-z").split("\0")
+    for rel in filter(None, files):
+        wanted = [(r, rx) for r, rx in compiled
+                  if any_match(rel, r.get("paths", ["**"])) and not any_match(rel, r.get("allow", []))]
+        if not wanted:
+            continue
+        try:
+            data = ws.abs(rel).read_bytes()
+        except OSError:
+            continue
+        if b"\0" in data[:8192]:
+            continue
+        for lineno, line in enumerate(data.decode("utf-8", "replace").splitlines(), 1):
+            for rule, rx in wanted:
+                if rx.search(line):
+                    report.error(f"GK-FORBIDDEN-{rule['id']}".upper(),
+                                 rule.get("message") or f"forbidden pattern '{rule['pattern']}'",
+                                 rel, lineno)
+    return report
