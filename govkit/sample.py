@@ -189,3 +189,43 @@ def write_wp(root: Path, wp: str, branch: str, merge_base: str, signature: str =
     sep = next(i for i, line in enumerate(lines) if line.startswith("|---"))
     lines.insert(sep + 1, sigaudit_row(signature, wp))
     audit.write_text("\n".join(lines), encoding="utf-8")
+
+
+# ---- additions for `govkit demo` and benchmarks/ (existing builders above are unchanged) -----
+
+def packet_fill_replacements(scope: tuple[str, ...] = ("src/app.py",),
+                             status: str = "Ready for Dev") -> dict[str, str]:
+    """The placeholder -> value pairs packet_text applies to the template (for packets that
+    `govkit create-task-packet` wrote and a human or agent now fills in)."""
+    return {
+        "- RISK_TIER: <fill> (LOW | MEDIUM | HIGH)": "- RISK_TIER: LOW",
+        "- **Status:** Ready for Dev": f"- **Status:** {status}",
+        "- WHAT: <fill: one paragraph on what changes>": "- WHAT: Implement rule 1.4.",
+        "  - path/to/file\n": "".join(f"  - {p}\n" for p in scope),
+        "- OUT_OF_SCOPE:\n  - <fill>": "- OUT_OF_SCOPE:\n  - everything else",
+        "  - <fill: the commands that prove the change>": "  - python -m pytest",
+        "  - <fill: observable outcomes>": "  - rule 1.4 holds",
+        "- <fill: files read, commands run, and the plan before touching code>":
+            "- Read spec section 1; plan: edit src/app.py.",
+        "- <fill: interfaces and stubs proposed for approval>": "- def rule() -> bool",
+    }
+
+
+def fill_packet(text: str, scope: tuple[str, ...] = ("src/app.py",)) -> str:
+    """Fill the placeholders a freshly created task packet still carries (as packet_text does)."""
+    for a, b in packet_fill_replacements(scope).items():
+        text = text.replace(a, b)
+    return text
+
+
+def signature_at(when: datetime, user: str = "operator") -> str:
+    """A typed operator signature token {user}{DDMMYYYYHHMM} for the given time."""
+    return f"{user}{when.strftime('%d%m%Y%H%M')}"
+
+
+def spec_text_lines(total_lines: int, lines_per_section: int = 40) -> str:
+    """A Master Spec of about total_lines lines (>= 20): spec_text with as many sections as fit.
+    Rule lines carry '(token capSrN)' so refinements can anchor anywhere."""
+    per = max(1, lines_per_section)
+    sections = max(1, (max(total_lines, 20) - 2) // (per + 3))
+    return spec_text(sections, per)

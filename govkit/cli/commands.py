@@ -6,4 +6,5 @@ from govkit.cli import (  # noqa: F401
     init_cmd,
     orch_cmd,
     postwork_cmd,
+    validator_cmd,
 )

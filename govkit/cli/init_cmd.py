@@ -1,1 +1,60 @@
-"""Commands of this module are not built yet."""
+"""Set-up commands: `govkit init` (scaffold the .GOV layout) and `govkit demo` (guided tour)."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from govkit.cli.common import get_ctx
+from govkit.cli.main import cli
+
+
+@cli.command("init")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+@click.option("--with-config", is_flag=True,
+              help="Also write .GOV/govkit.yaml (a commented example; every key optional).")
+@click.option("--json", "as_json", is_flag=True, help="Print created/skipped as JSON.")
+def init(directory, with_config, as_json):
+    """Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.
+
+    DIRECTORY defaults to the current directory (or --repo); it is made a git repository
+    (`git init`) if it is not one. Existing files are never overwritten: they are listed as
+    skipped. Exit 0.
+    """
+    from govkit.initspace import init_workspace
+
+    ctx = get_ctx()
+    target = directory or ctx.repo
+    res = init_workspace(target, with_config=with_config)
+    if as_json or ctx.fmt == "json":
+        click.echo(json.dumps(res.to_dict(), indent=2))
+        return
+    if ctx.verbosity < 0:
+        return
+    if res.git_initialized:
+        click.echo(f"initialized git repository in {res.root}")
+    for rel in res.created:
+        click.echo(f"created  {rel}")
+    for rel in res.skipped:
+        click.echo(f"skipped  {rel} (exists; not overwritten)")
+    for note in res.notes:
+        click.echo(f"note: {note}")
+    click.echo(f"init: {len(res.created)} created, {len(res.skipped)} skipped in {res.root}")
+    if res.created:
+        click.echo("next: commit the .GOV/ files, then write a refinement "
+                   "(see docs/user-guide.md); `just --list` shows the command surface")
+
+
+@cli.command("demo")
+@click.argument("directory", required=False, type=click.Path(file_okay=False))
+def demo(directory):
+    """Walk one work packet through every gate in a fresh repository (offline).
+
+    DIRECTORY must not exist or be empty (default: a new temporary directory, printed).
+    Exit 0 when every stage gave its expected verdict, 1 naming the stage that did not.
+    """
+    from govkit.demo import run_demo
+
+    sys.exit(run_demo(directory, out=click.echo))

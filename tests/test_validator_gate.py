@@ -1,0 +1,73 @@
+"""The validator state machine, with its reference defects fixed."""
+
+from __future__ import annotations
+
+import json
+
+from wsfactory import edit, make_sample, packet
+
+WP = "WP-1-Demo"
+
+
+def errs(p):
+    return [f["code"] for f in json.loads(p.stdout)["findings"] if f["severity"] == "error"]
+
+
+def test_full_cycle_with_momentum_and_append_verification(repo, gk):
+    make_sample(repo)
+    (repo / ".GOV/govkit.yaml").write_text("validator:\n  min_gate_interval_seconds: 0\n")
+    vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)  # noqa: E731
+    assert vg("append", WP).returncode == 1
+    assert vg("present-report", WP, "PASS").returncode == 0
+    assert "GK-VAL-ORDER" in errs(vg("append", WP))
+    assert vg("acknowledge", WP).returncode == 0
+    p = vg("append", WP)
+    assert p.returncode == 1 and "GK-VAL-NOT-APPENDED" in errs(p)
+    edit(packet(repo), "## VALIDATION_REPORTS\n",
+         "## VALIDATION_REPORTS\n\n### VALIDATION REPORT 1\nVerdict: PASS\n")
+    assert vg("append", WP).returncode == 0
+    assert vg("commit", WP).returncode == 0
+    state = json.loads((repo / ".GOV/validator_gates/WP-1-Demo.json").read_text())
+    s = state["validation_sessions"][WP]
+    assert s["status"] == "COMMITTED" and len(s["gates"][-1]["commit"]) == 40
+    # A COMMITTED validation is never reset or overwritten.
+    assert "GK-VAL-COMMITTED" in errs(vg("present-report", WP, "FAIL"))
+    assert gk("validator-gate", "reset", WP, "--confirm", cwd=repo).returncode == 1
+    assert vg("status", WP).returncode == 0
+
+
+def test_momentum_and_broken_timestamps(repo, gk):
+    make_sample(repo)
+    assert gk("validator-gate", "present-report", WP, "FAIL", cwd=repo).returncode == 0
+    p = gk("validator-gate", "acknowledge", WP, "--json", cwd=repo)
+    assert "GK-VAL-MOMENTUM" in errs(p)
+    f = repo / ".GOV/validator_gates/WP-1-Demo.json"
+    data = json.loads(f.read_text())
+    data["validation_sessions"][WP]["gates"][0]["timestamp"] = "yesterday"
+    f.write_text(json.dumps(data))
+    assert "GK-VAL-TIMESTAMP" in errs(gk("validator-gate", "acknowledge", WP, "--json", cwd=repo))
+
+
+def test_present_report_archives_in_progress_and_reset(repo, gk):
+    make_sample(repo)
+    gk("validator-gate", "present-report", WP, "FAIL", cwd=repo)
+    p = gk("validator-gate", "present-report", WP, "PASS", "--json", cwd=repo)
+    assert p.returncode == 0 and "GK-VAL-ARCHIVED" in p.stdout
+    assert gk("validator-gate", "reset", WP, "--confirm", cwd=repo).returncode == 0
+    data = json.loads((repo / ".GOV/validator_gates/WP-1-Demo.json").read_text())
+    assert data["validation_sessions"] == {} and len(data["archived_sessions"]) == 2
+    assert gk("validator-gate", "reset", WP, cwd=repo).returncode == 2  # --confirm required
+
+
+def test_legacy_file_is_read_and_migrated(repo, gk):
+    make_sample(repo)
+    legacy = repo / ".GOV/roles/validator/VALIDATOR_GATES.json"
+    legacy.parent.mkdir(parents=True)
+    legacy.write_text(json.dumps({"validation_sessions": {WP: {
+        "wpId": WP, "verdict": "PASS", "status": "REPORT_PRESENTED",
+        "gates": [{"gate": "REPORT_PRESENTED", "timestamp": "2020-01-01T00:00:00.000Z"}]}},
+        "archived_sessions": []}))
+    p = gk("validator-gate", "status", WP, "--json", cwd=repo)
+    assert json.loads(p.stdout)["facts"]["status"] == "REPORT_PRESENTED"
+    assert gk("validator-gate", "acknowledge", WP, cwd=repo).returncode == 0
+    assert (repo / ".GOV/validator_gates/WP-1-Demo.json").exists()
