@@ -18,7 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def git(cwd: Path, *args: str, input: bytes | None = None) -> str:
-    p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input)
+    p = subprocess.run(["git", *args], cwd=cwd, capture_output=True, input=input, check=False)
     if p.returncode != 0:
         raise SystemExit(f"git {args} failed: {p.stderr.decode()}")
     return p.stdout.decode()
@@ -95,7 +95,7 @@ def build(path: Path, commits: int, branches: int) -> None:
     (path / ".GOV" / "govkit.yaml").write_text("signature:\n  min_interval_seconds: 0\n")
     git(path, "add", "-A")
     git(path, "commit", "-q", "-m", "gov workspace")
-    t = datetime.now(timezone.utc) - timedelta(minutes=5)
+    t = datetime.now(UTC) - timedelta(minutes=5)
     log = {"gate_logs": [{"wpId": "WP-1-Bench", "type": "REFINEMENT",
                           "refinement_path": ".GOV/refinements/WP-1-Bench.md",
                           "spec_target_resolved": f".GOV/roles_shared/SPEC_CURRENT.md -> {sample.SPEC_NAME}",
@@ -141,7 +141,7 @@ def main() -> None:
             token = f"bench{(datetime(2026, 1, 1) + timedelta(minutes=i)).strftime('%d%m%Y%H%M')}"
             t = time.perf_counter()
             p = subprocess.run([sys.executable, "-m", "govkit", "record-signature", "WP-1-Bench",
-                                token], cwd=repo, capture_output=True, text=True, env=env)
+                                token], cwd=repo, capture_output=True, text=True, env=env, check=False)
             times.append(time.perf_counter() - t)
             if p.returncode != 0:
                 raise SystemExit(f"record-signature failed:\n{p.stdout}\n{p.stderr}")
@@ -150,7 +150,7 @@ def main() -> None:
         for _ in range(args.runs):
             t = time.perf_counter()
             subprocess.run([sys.executable, "-m", "govkit", "--version"], cwd=repo,
-                           capture_output=True, env=env)
+                           capture_output=True, env=env, check=False)
             base.append(time.perf_counter() - t)
         print(f"repository: {n_commits} commits, {n_branches} branches (built in {built:.1f}s)")
         print(f"record-signature: median {statistics.median(times) * 1000:.0f} ms "

@@ -202,11 +202,20 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
                 raise GovkitError("expected a directory, found a file", path=rel)
             d.mkdir(parents=True, exist_ok=True)
             result.created.append(rel.rstrip("/") + "/")
+        todo = []
         for rel, data in files:
             path = ws.safe_path(rel, "configured file")
             if path.exists() or path.is_symlink():
                 result.skipped.append(rel)
-                continue
+            else:
+                todo.append((rel, path, data))
+        if not todo:
+            return result
+        from govkit.audit import hook
+
+        seq = hook.intent(ws, "init", None, {"files": [rel for rel, _, _ in todo]})
+        for rel, path, data in todo:
             atomic_write_bytes(path, data)
             result.created.append(rel)
+        hook.result(ws, seq, True, {"created": len(todo), "skipped": len(result.skipped)})
     return result

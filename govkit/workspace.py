@@ -23,7 +23,7 @@ class Workspace:
         self._models: dict[tuple, object] = {}
 
     @classmethod
-    def open(cls, repo: str | os.PathLike | None = None) -> "Workspace":
+    def open(cls, repo: str | os.PathLike | None = None) -> Workspace:
         from govkit.git import find_root
 
         start = Path(repo or os.getcwd())
@@ -133,11 +133,12 @@ class Workspace:
         row = self.registry_map().get(wp)
         if row is not None:
             active = row.active.strip().strip("`")
-            if active and self.abs(active).is_file():
+            is_stub = active.replace("\\", "/").startswith(self.p("stubs_dir").rstrip("/") + "/")
+            if active and not is_stub and self.abs(active).is_file():  # stubs never execute
                 self.safe_path(active, "registry Active Packet")
                 return active, f"traceability registry ({self.p('traceability_registry')}:{row.line})"
         stub = f"{self.p('stubs_dir')}/{wp}.md"
-        hint = "check the id (govkit lists packets with `govkit status`)"
+        hint = f"check the id; packets live in {self.p('task_packets_dir')}/"
         if self.abs(stub).is_file():
             hint = f"{stub} is a stub: stubs are never executable; activate it (govkit stub activate {wp})"
         else:

@@ -41,10 +41,10 @@ def init(directory, with_config, as_json):
         click.echo(f"skipped  {rel} (exists; not overwritten)")
     for note in res.notes:
         click.echo(f"note: {note}")
-    click.echo(f"init: {len(res.created)} created, {len(res.skipped)} skipped in {res.root}")
     if res.created:
         click.echo("next: commit the .GOV/ files, then write a refinement "
-                   "(see docs/user-guide.md); `just --list` shows the command surface")
+                   "(docs/user-guide.md); `just --list` shows the command surface")
+    click.echo(f"init: {len(res.created)} created, {len(res.skipped)} skipped in {res.root}")
 
 
 @cli.command("demo")

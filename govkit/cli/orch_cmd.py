@@ -1,1 +1,155 @@
-"""Commands of this module are not built yet."""
+"""Orchestrator commands: record-refinement, record-signature, record-prepare, worktree-add,
+create-task-packet, stub create|activate, keys init, approve. Each parses its arguments, opens
+the Workspace, calls one gate (govkit/gates/...) and renders its Report. No rules live here."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from govkit.cli.common import emit, get_ctx, output_options
+from govkit.cli.main import cli
+
+
+def _run(command: str, fmt, as_json, fn, *args, **kw):
+    """Run one recording gate; a refusal renders its findings and exits 1 (or 2: bad input)."""
+    from govkit.gates.orchestrator import Refused
+    from govkit.render import render, use_color
+
+    ws = get_ctx().workspace()
+    try:
+        report = fn(ws, *args, **kw)
+    except Refused as exc:
+        ctx = get_ctx()
+        out_fmt = "json" if as_json else (fmt or ctx.fmt)
+        click.echo(render(exc.report, out_fmt, color=use_color(sys.stdout),
+                          verbosity=max(ctx.verbosity, 0)))
+        sys.exit(exc.exit_code)
+    emit(report, fmt, as_json, command)
+
+
+@cli.command("record-refinement")
+@click.argument("wp")
+@click.option("--file", "path", default=None,
+              help="Refinement path (default: refinements/<WP>.md).")
+@output_options
+def record_refinement_cmd(wp, path, fmt, as_json):
+    """Record a complete refinement for review (signing waits for a new turn)."""
+    from govkit.gates.record import record_refinement
+
+    _run("record-refinement", fmt, as_json, record_refinement, wp, path)
+
+
+@cli.command("record-signature")
+@click.argument("wp")
+@click.argument("signature")
+@output_options
+def record_signature_cmd(wp, signature, fmt, as_json):
+    """Record the operator's one-time signature: refinement, SIGNATURE_AUDIT and gate log in
+    one transaction."""
+    from govkit.gates.signature import record_signature
+
+    _run("record-signature", fmt, as_json, record_signature, wp, signature)
+
+
+@cli.command("record-prepare")
+@click.argument("wp")
+@click.argument("coder")
+@click.option("--branch", default=None, help="WP branch (default: branch_template, feat/<WP>).")
+@click.option("--worktree-dir", "--worktree", "worktree_dir", default=None,
+              help="Repo-relative worktree directory (default: worktree_template, ../wt-<WP>).")
+@output_options
+def record_prepare_cmd(wp, coder, branch, worktree_dir, fmt, as_json):
+    """Record the coder assignment, branch and worktree of a signed WP."""
+    from govkit.gates.record import record_prepare
+
+    _run("record-prepare", fmt, as_json, record_prepare, wp, coder, branch, worktree_dir)
+
+
+@cli.command("worktree-add")
+@click.argument("wp")
+@click.option("--base", default=None, help="Start point of a new branch (default: main_branch).")
+@output_options
+def worktree_add_cmd(wp, base, fmt, as_json):
+    """Create the WP branch and its worktree (never touches an existing directory)."""
+    from govkit.gates.record import worktree_add
+
+    _run("worktree-add", fmt, as_json, worktree_add, wp, base)
+
+
+@cli.command("create-task-packet")
+@click.argument("wp")
+@click.option("--checkpoint", is_flag=True,
+              help="Also commit packet + refinement on the WP branch (safety checkpoint).")
+@click.option("--requestor", default=None, help="REQUESTOR field (default: operator).")
+@click.option("--agent-id", default=None, help="AGENT_ID field (default: orchestrator).")
+@output_options
+def create_task_packet_cmd(wp, checkpoint, requestor, agent_id, fmt, as_json):
+    """Create the locked task packet from a signed, prepared refinement."""
+    from govkit.gates.packet_create import create_task_packet
+
+    _run("create-task-packet", fmt, as_json, create_task_packet, wp, checkpoint=checkpoint,
+         requestor=requestor, agent_id=agent_id)
+
+
+@cli.group("stub")
+def stub_group():
+    """Backlog stubs (never executable)."""
+
+
+@stub_group.command("create")
+@click.argument("wp")
+@output_options
+def stub_create_cmd(wp, fmt, as_json):
+    """Write task_packets/stubs/<WP>.md and list it in the board's stub section."""
+    from govkit.gates.stub import stub_create
+
+    _run("stub create", fmt, as_json, stub_create, wp)
+
+
+@stub_group.command("activate")
+@click.argument("wp")
+@click.option("--checkpoint", is_flag=True, help="Checkpoint commit when creating the packet.")
+@output_options
+def stub_activate_cmd(wp, checkpoint, fmt, as_json):
+    """Activate a stub through refine/sign/prepare/create; update registry and board."""
+    from govkit.gates.stub import stub_activate
+
+    _run("stub activate", fmt, as_json, stub_activate, wp, checkpoint=checkpoint)
+
+
+@cli.command("approve")
+@click.argument("wp")
+@click.option("--key-id", default=None, help="Which private key signs (default: the only one).")
+@output_options
+def approve_cmd(wp, key_id, fmt, as_json):
+    """Sign an approval statement over the refinement as it is now (Ed25519)."""
+    from govkit.approvals import approve
+
+    _run("approve", fmt, as_json, approve, wp, key_id=key_id)
+
+
+def _keys_group():
+    existing = cli.commands.get("keys")
+    if existing is not None:
+        return existing
+
+    @cli.group("keys")
+    def keys_group():
+        """Operator keys for signed approvals (Ed25519)."""
+    return keys_group
+
+
+_keys = _keys_group()
+if isinstance(_keys, click.Group) and "init" not in _keys.commands:
+    @_keys.command("init")
+    @click.option("--key-id", default=None, help="Key id (default: <user>-<date>).")
+    @click.option("--trust", is_flag=True,
+                  help="Also add the key id to approvals.trusted_keys in .GOV/govkit.yaml.")
+    @output_options
+    def keys_init_cmd(key_id, trust, fmt, as_json):
+        """Create a key pair: private key outside the repo (0600), public key in .GOV/keys/."""
+        from govkit.approvals import keys_init
+
+        _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)

@@ -13,7 +13,7 @@ import hashlib
 import re
 import stat
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from govkit.errors import GovkitError
 from govkit.report import Report
@@ -61,22 +61,16 @@ def refuse_if_failed(ws, report: Report, command: str) -> None:
 # ---- time -------------------------------------------------------------------------------------
 def iso_now(t: float | None = None) -> str:
     """ISO-8601 UTC with milliseconds and Z (the reference's Date.toISOString())."""
-    t = time.time() if t is None else t
-    dt = datetime.fromtimestamp(t, timezone.utc)
-    return dt.strftime("%Y-%m-%dT%H:%M:%S.") + f"{dt.microsecond // 1000:03d}Z"
+    from govkit.timeutil import iso
+
+    return iso(datetime.fromtimestamp(time.time() if t is None else t, UTC))
 
 
 def parse_ts(value) -> datetime | None:
     """An aware datetime, or None for a missing, unparsable or zone-less timestamp."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        dt = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if dt.tzinfo is None:
-        return None
-    return dt
+    from govkit.timeutil import parse_iso
+
+    return parse_iso(value)
 
 
 def ts_problem(entry: dict, what: str, now: float) -> str | None:
@@ -96,7 +90,7 @@ def ts_problem(entry: dict, what: str, now: float) -> str | None:
 # ---- refinement content ----------------------------------------------------------------------
 _DECISION_LINE = re.compile(
     rb"^([ \t]*[-*+][ \t]*(?:\*\*)?(USER_REVIEW_STATUS|USER_SIGNATURE|USER_APPROVAL_EVIDENCE)"
-    rb"(?:\*\*)?[ \t]*:).*?(\r?\n|$)", re.M | re.I)
+    rb"(?:\*\*)?[ \t]*:).*?(\r?\n|$)", re.MULTILINE | re.IGNORECASE)
 
 
 def content_sha256(raw: bytes) -> str:

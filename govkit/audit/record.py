@@ -1,0 +1,89 @@
+"""One audit record: canonical form, hash, HMAC, and the checks a reader applies to a line.
+
+A line is the canonical JSON of the record (sorted keys, no whitespace, ASCII) with the `hash`
+and, when a key is configured, the `hmac` fields appended at the end. Both are computed over the
+canonical form without those two fields.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac as hmac_mod
+import json
+
+GENESIS = "0" * 64
+KINDS = ("intent", "result", "denied", "event")
+KEY_ENABLED = "audit-key-enabled"  # event written when a key signs an unsigned trail
+FIELDS = ("seq", "ts", "kind", "actor", "command", "wp", "data", "prev_hash")
+
+_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                          allow_nan=False, default=str).encode
+_loads = json.JSONDecoder().decode
+
+
+def canonical(rec: dict) -> bytes:
+    """Canonical bytes of a record, without its hash and hmac."""
+    body = {k: v for k, v in rec.items() if k not in ("hash", "hmac")}
+    return _dumps(body).encode("ascii")
+
+
+def mac(key: bytes, body: bytes) -> str:
+    return hmac_mod.new(key, body, hashlib.sha256).hexdigest()
+
+
+def seal(rec: dict, key: bytes | None) -> bytes:
+    """Set rec['hash'] (and rec['hmac']) and return the line to append (ends with a newline)."""
+    body = canonical(rec)
+    rec["hash"] = hashlib.sha256(body).hexdigest()
+    tail = f',"hash":"{rec["hash"]}"'
+    if key:
+        rec["hmac"] = mac(key, body)
+        tail += f',"hmac":"{rec["hmac"]}"'
+    return body[:-1] + tail.encode("ascii") + b"}\n"
+
+
+class Bad(Exception):
+    """A line that is not a well-formed, self-consistent record. code: PARSE | FIELDS | HASH."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def parse(line: bytes) -> dict:
+    """Decode one line and check its own hash. Raises Bad. (Chain, seq and HMAC are the
+    caller's: they depend on the neighbours and on the key.)"""
+    try:
+        rec = _loads(line.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise Bad("PARSE", f"not valid JSON ({str(exc)[:80]})") from None
+    if not isinstance(rec, dict):
+        raise Bad("PARSE", "not a JSON object")
+    stored = rec.pop("hash", None)
+    stored_mac = rec.pop("hmac", None)
+    missing = [f for f in FIELDS if f not in rec]
+    if missing or not isinstance(stored, str):
+        raise Bad("FIELDS", "missing field(s): " + ", ".join(missing + ([] if isinstance(
+            stored, str) else ["hash"])))
+    extra = sorted(set(rec) - set(FIELDS))
+    if extra:
+        raise Bad("FIELDS", "unknown field(s): " + ", ".join(extra))
+    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool) or rec["kind"] not in KINDS:
+        raise Bad("FIELDS", "seq must be an integer and kind one of " + ", ".join(KINDS))
+    try:
+        body = _dumps(rec).encode("ascii")
+    except ValueError:
+        raise Bad("PARSE", "record holds values that have no canonical form") from None
+    if hashlib.sha256(body).hexdigest() != stored:
+        raise Bad("HASH", "hash does not match the record's content")
+    rec["hash"] = stored
+    if stored_mac is not None:
+        rec["hmac"] = stored_mac
+    rec["_body"] = body
+    return rec
+
+
+def mac_ok(rec: dict, key: bytes) -> bool:
+    m = rec.get("hmac")
+    return isinstance(m, str) and hmac_mod.compare_digest(m, mac(key, rec["_body"]))

@@ -1,0 +1,183 @@
+"""`govkit audit verify`: walk every file of the trail in order and check each record.
+
+Streaming (one line in memory at a time, plus the set of open intents), read-only (it never
+recovers or writes), and it keeps going after a problem only when asked for all of them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from govkit.audit import files
+from govkit.audit.record import GENESIS, KEY_ENABLED, Bad, mac_ok, parse
+from govkit.report import Report
+
+_BAD = {"PARSE": "GK-AUDIT-PARSE", "FIELDS": "GK-AUDIT-FIELDS", "HASH": "GK-AUDIT-HASH"}
+HINT = "compare with a backup or a checkpoint; `govkit audit show` lists the records around it"
+MAX_OPEN_SHOWN = 20
+
+
+class _Stop(Exception):
+    pass
+
+
+class Verifier:
+    def __init__(self, report: Report, key: bytes | None, display, all_problems: bool,
+                 checkpoint: dict | None = None):
+        self.report = report
+        self.key = key
+        self.display = display
+        self.all = all_problems
+        self.cp = checkpoint
+        self.cp_matched = False
+        self.expect_seq: int | None = 1
+        self.last_hash: str | None = GENESIS
+        self.signed_seen = False
+        self.unsigned_prefix = 0
+        self.first_unsigned = ("", 0)
+        self.open: dict[int, tuple[str, int]] = {}
+        self.records = 0
+        self.last_seq = 0
+        self.where = ("", 0)
+
+    def error(self, code: str, message: str, hint: str = HINT) -> None:
+        self.report.error(code, message, path=self.where[0], line=self.where[1] or None,
+                          hint=hint)
+        if not self.all:
+            raise _Stop
+
+    def walk(self, paths: list[Path]) -> None:
+        try:
+            for path in paths:
+                self._file(path)
+            self._finish()
+        except _Stop:
+            pass
+
+    def _file(self, path: Path) -> None:
+        shown = self.display(path)
+        with open(path, "rb") as fh:
+            for n, line in enumerate(fh, 1):
+                self.where = (shown, n)
+                if not line.endswith(b"\n"):
+                    self.expect_seq = self.last_hash = None
+                    self.error("GK-AUDIT-TORN", f"the last line is cut off mid-record "
+                               f"({len(line)} bytes, no newline): the tail was truncated",
+                               hint="a crash leaves this too; the next govkit command cuts it "
+                                    "into a quarantine file, which `govkit doctor` reports")
+                    continue
+                self._line(line)
+
+    def _line(self, line: bytes) -> None:
+        try:
+            rec = parse(line)
+        except Bad as exc:
+            self.expect_seq = self.last_hash = None  # resync on the next good record
+            self.error(_BAD[exc.code], f"record is broken: {exc.message}")
+            return
+        seq = rec["seq"]
+        self.records += 1
+        if self.expect_seq is not None and seq != self.expect_seq:
+            self.error("GK-AUDIT-SEQ", f"seq {seq} where {self.expect_seq} was expected (a record "
+                       "was deleted, inserted or moved)")
+        if self.last_hash is not None and rec["prev_hash"] != self.last_hash:
+            first = self.last_hash == GENESIS
+            self.error("GK-AUDIT-CHAIN", f"record {seq} does not link to "
+                       + ("the genesis value (earlier files missing?)" if first else
+                          "the previous record's hash (a record was changed, deleted, "
+                          "inserted or moved)"))
+        if "hmac" in rec:
+            if not self.signed_seen and self.unsigned_prefix:
+                self._check_key_enabled(rec)
+            self.signed_seen = True
+            if self.key is not None and not mac_ok(rec, self.key):
+                self.error("GK-AUDIT-HMAC", f"record {seq} has a wrong HMAC: it was changed or "
+                           "re-signed by someone without the key (or the key is not this trail's)")
+        elif self.signed_seen:
+            self.error("GK-AUDIT-HMAC", f"record {seq} has no HMAC although the records before "
+                       "it do (HMAC removed?)")
+        else:
+            if not self.unsigned_prefix:
+                self.first_unsigned = self.where
+            self.unsigned_prefix += 1
+        kind = rec["kind"]
+        if kind == "intent":
+            self.open[seq] = self.where
+        elif kind == "result":
+            ref = rec["data"].get("intent") if isinstance(rec["data"], dict) else "?"
+            if ref is not None:
+                if ref in self.open:
+                    del self.open[ref]
+                else:
+                    self.error("GK-AUDIT-PAIR", f"result {seq} closes intent {ref}, which is "
+                               "not an open intent (missing, or closed twice)")
+        if self.cp is not None and seq == self.cp["last_seq"]:
+            self.cp_matched = True
+            if rec["hash"] != self.cp["last_hash"]:
+                self.error("GK-AUDIT-CHECKPOINT", f"record {seq} does not have the hash the "
+                           "checkpoint signed: the trail was rewritten, or the checkpoint belongs "
+                           "to another trail", hint="restore the trail from a backup that matches "
+                           "the checkpoint; investigate who rewrote it")
+        self.expect_seq = seq + 1
+        self.last_hash = rec["hash"]
+        self.last_seq = seq
+
+    def _check_key_enabled(self, rec: dict) -> None:
+        """Unsigned records may only precede the signed `audit-key-enabled` event that counts
+        them (written when a key is first used); anything else means HMACs were removed."""
+        data = rec["data"] if isinstance(rec["data"], dict) else {}
+        if (rec["kind"] == "event" and rec["command"] == KEY_ENABLED
+                and data.get("unsigned_records") == self.unsigned_prefix):
+            return
+        here, self.where = self.where, self.first_unsigned
+        self.error("GK-AUDIT-HMAC", f"{self.unsigned_prefix} record(s) from here on carry no "
+                   "HMAC although later records do (HMAC removed?)")
+        self.where = here
+
+    def _finish(self) -> None:
+        r = self.report
+        self.where = ("", 0)
+        if self.key is not None and self.records and not self.signed_seen:
+            self.error("GK-AUDIT-HMAC", "no record carries an HMAC although an audit key is "
+                       "configured: the trail was written, or re-chained, without the key",
+                       hint="if the trail predates the key this is expected: archive it and "
+                            "start a new one; otherwise treat it as tampered")
+        if self.signed_seen and self.unsigned_prefix:
+            r.info("GK-AUDIT-UNSIGNED", f"the first {self.unsigned_prefix} record(s) carry no "
+                   "HMAC: they were written before a key was configured, and the signed "
+                   f"'{KEY_ENABLED}' record that follows them pins them through the chain")
+        if self.cp is not None and not self.cp_matched:
+            self.error("GK-AUDIT-CHECKPOINT", f"the trail ends at seq {self.last_seq} but the "
+                       f"checkpoint covers {self.cp['last_seq']} records: records were removed",
+                       hint="restore the trail from a backup that matches the checkpoint")
+        for seq, (path, line) in list(self.open.items())[:MAX_OPEN_SHOWN]:
+            r.warn("GK-AUDIT-OPEN", f"intent {seq} has no result (a command stopped between "
+                   "intent and result)", path=path, line=line,
+                   hint="govkit doctor (completes or closes it and says which)")
+        if len(self.open) > MAX_OPEN_SHOWN:
+            r.warn("GK-AUDIT-OPEN", f"... and {len(self.open) - MAX_OPEN_SHOWN} more open "
+                   "intent(s)", hint="govkit doctor")
+
+
+def verify_trail(path: Path, key: bytes | None, display=str, all_problems: bool = True,
+                 checkpoint: dict | None = None, report: Report | None = None) -> Report:
+    """Verify the trail whose current file is `path` (rotated siblings included)."""
+    report = report or Report("audit-verify")
+    chain = files.chain(path)
+    v = Verifier(report, key, display, all_problems, checkpoint)
+    v.walk(chain)
+    report.facts.update({"files": len(chain), "records": v.records, "last_seq": v.last_seq,
+                         "hmac": "checked" if key is not None else "not checked (no key)"})
+    if v.last_hash not in (None, GENESIS):
+        report.facts["last_hash"] = v.last_hash
+    if key is None and v.records:
+        report.warn("GK-AUDIT-NOKEY", "HMAC was not checked: no audit key is available "
+                    "(chain, seq and pairing were checked)",
+                    hint="set GOVKIT_AUDIT_KEY or audit.key_file to check signatures")
+    for q in files.quarantined(path):
+        report.warn("GK-AUDIT-QUARANTINE", "bytes cut from the trail during crash recovery are "
+                    "kept here", path=display(q),
+                    hint="inspect them; delete the file once you are satisfied")
+    if not chain:
+        report.info("GK-AUDIT-EMPTY", "no audit trail yet", path=display(path))
+    return report

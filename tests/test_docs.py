@@ -1,0 +1,67 @@
+"""Documentation stays true: the generated command reference, the README commands, .ci/run."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from conftest import ROOT
+from govkit import config as config_mod
+
+REGEN = "python -m govkit.docgen > docs/commands.md"
+
+
+def test_commands_md_is_current():
+    from govkit.docgen import generate
+
+    path = ROOT / "docs" / "commands.md"
+    assert path.is_file(), f"docs/commands.md is missing; run: {REGEN}"
+    current = path.read_text(encoding="utf-8")
+    assert current == generate(), f"docs/commands.md is stale; regenerate it with: {REGEN}"
+
+
+def test_commands_md_lists_every_command():
+    from govkit.cli.main import _register, cli
+
+    _register()
+    text = (ROOT / "docs" / "commands.md").read_text(encoding="utf-8")
+    for name in cli.commands:
+        assert f"`govkit {name}`" in text, name
+
+
+def _blocks(text: str) -> list[str]:
+    return [b.strip() for b in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)]
+
+
+def test_readme_has_the_two_commands_near_the_top():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = _blocks(text)
+    assert "pip install . && govkit demo" in blocks[:3]
+    assert "pip install -e '.[dev]' && python -m pytest" in blocks[:3]
+    head = text[: text.index("pip install -e '.[dev]' && python -m pytest")]
+    assert head.count("\n## ") <= 2, "the two commands belong near the top"
+    for doc in ("docs/commands.md", "docs/user-guide.md", "docs/architecture.md"):
+        assert doc in text and (ROOT / doc).is_file(), doc
+
+
+def test_ci_run_runs_the_readme_test_command():
+    path = ROOT / ".ci" / "run"
+    assert os.access(path, os.X_OK), ".ci/run must be executable"
+    text = path.read_text()
+    assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
+    assert "python3 -m venv .venv" in text
+    assert "pip install -e '.[dev]'" in text
+    assert re.search(r"^python -m pytest\b", text, re.M)
+
+
+def test_user_guide_documents_every_config_key():
+    text = (ROOT / "docs" / "user-guide.md").read_text(encoding="utf-8")
+
+    def keys(node, prefix=""):
+        for k, v in node.items():
+            yield prefix + k
+            if isinstance(v, dict):
+                yield from keys(v, prefix + k + ".")
+
+    missing = [k for k in keys(config_mod.DEFAULTS) if f"`{k}`" not in text]
+    assert not missing, f"docs/user-guide.md does not explain: {missing}"
