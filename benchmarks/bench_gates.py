@@ -36,7 +36,8 @@ TARGETS = {"help_ms": 100, "prework_ms": 200, "parse_all_ms": 1000, "peak_rss_mb
 
 def _env() -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    extra = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
     env["NO_COLOR"] = "1"
     return env
 

@@ -38,7 +38,7 @@ class Step:
     name: str                                  # short stage name, printed and used in errors
     say: str                                   # one line: what this stage shows
     run: Callable[["Demo"], None]              # raises StageFailed on an unexpected verdict
-    requires: tuple[str, ...] = ()             # command paths, e.g. ("post-work",), ("audit verify",)
+    requires: tuple[str, ...] = ()             # command paths: ("post-work",), ("audit verify",)
 
 
 @dataclass
@@ -367,7 +367,8 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     env["GIT_TERMINAL_PROMPT"] = "0"
     # Make `python -m govkit` import this very govkit, installed or not.
     pkg_parent = str(Path(__file__).resolve().parents[1])
-    env["PYTHONPATH"] = pkg_parent + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    extra = env.get("PYTHONPATH")
+    env["PYTHONPATH"] = pkg_parent + (os.pathsep + extra if extra else "")
     d = Demo(root, out, commands, env, {"params": params})
     steps = DEMO_STEPS if steps is None else steps
     out(f"govkit demo: work packet {WP} from an empty directory to a checked commit")

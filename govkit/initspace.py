@@ -93,7 +93,7 @@ def _ensure_repo(root: Path, branch: str, result: InitResult) -> None:
     if top != root.resolve():
         raise GovkitError(f"{root} is inside the git repository {top}, not at its top level",
                           path=str(root),
-                          hint=f"run `govkit init {top}`: govkit finds .GOV/ at the repository root")
+                          hint=f"run `govkit init {top}`: .GOV/ lives at the repository root")
 
 
 def _templates() -> list[tuple[str, str]]:

@@ -5,8 +5,18 @@ from __future__ import annotations
 import hashlib
 import json
 
-from test_postwork_helpers import (WP, block, manifest_write, messages, packet, post,
-                                   set_manifest, setup, stage, write)
+from test_postwork_helpers import (
+    WP,
+    block,
+    manifest_write,
+    messages,
+    packet,
+    post,
+    set_manifest,
+    setup,
+    stage,
+    write,
+)
 
 
 def _two_files(repo):

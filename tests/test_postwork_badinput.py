@@ -5,8 +5,19 @@ from __future__ import annotations
 import hashlib
 import os
 
-from test_postwork_helpers import (WP, block, errors, messages, packet, post, result,
-                                   set_manifest, setup, stage, write)
+from test_postwork_helpers import (
+    WP,
+    block,
+    errors,
+    messages,
+    packet,
+    post,
+    result,
+    set_manifest,
+    setup,
+    stage,
+    write,
+)
 
 OLD, NEW = b"l1\nl2\n", b"l1\nX\nl3\n"
 PRE, POST = hashlib.sha1(OLD).hexdigest(), hashlib.sha1(NEW).hexdigest()

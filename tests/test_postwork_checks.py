@@ -5,9 +5,22 @@ from __future__ import annotations
 import hashlib
 
 from conftest import commit_all
-from test_postwork_helpers import (WP, block, errors, manifest_write, messages, packet, post,
-                                   result, set_manifest, set_packet, setup, stage, warnings,
-                                   write)
+from test_postwork_helpers import (
+    WP,
+    block,
+    errors,
+    manifest_write,
+    messages,
+    packet,
+    post,
+    result,
+    set_manifest,
+    set_packet,
+    setup,
+    stage,
+    warnings,
+    write,
+)
 
 OLD = b"l1\nl2\nl3\nl4\nl5\n"
 NEW = b"l1\nl2\nX3\nl4\nl5\nl6\n"

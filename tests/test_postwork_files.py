@@ -6,10 +6,20 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-
 from conftest import commit_all, git
-from test_postwork_helpers import (block, errors, manifest_write, messages, packet, post,
-                                   result, set_manifest, setup, stage, write)
+from test_postwork_helpers import (
+    block,
+    errors,
+    manifest_write,
+    messages,
+    packet,
+    post,
+    result,
+    set_manifest,
+    setup,
+    stage,
+    write,
+)
 
 Z = "0" * 40
 

@@ -3,8 +3,20 @@
 from __future__ import annotations
 
 from conftest import commit_all, git
-from test_postwork_helpers import (WP, block, errors, manifest_write, messages, packet, post,
-                                   result, set_manifest, setup, stage, write)
+from test_postwork_helpers import (
+    WP,
+    block,
+    errors,
+    manifest_write,
+    messages,
+    packet,
+    post,
+    result,
+    set_manifest,
+    setup,
+    stage,
+    write,
+)
 
 PRE = "776174c15d3390b95832eeca21c3e60c9acc8bec"
 POST = "7b81a097b2db63596195a2e4cb242de1f5df7108"

@@ -6,6 +6,7 @@ import hashlib
 import json
 
 from conftest import git
+
 from govkit import cor701
 
 Z = "0" * 40

@@ -15,6 +15,7 @@ GENESIS = "0" * 64
 KINDS = ("intent", "result", "denied", "event")
 KEY_ENABLED = "audit-key-enabled"  # event written when a key signs an unsigned trail
 FIELDS = ("seq", "ts", "kind", "actor", "command", "wp", "data", "prev_hash")
+_FIELDSET = frozenset(FIELDS)
 
 _dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True,
                           allow_nan=False, default=str).encode
@@ -62,14 +63,9 @@ def parse(line: bytes) -> dict:
         raise Bad("PARSE", "not a JSON object")
     stored = rec.pop("hash", None)
     stored_mac = rec.pop("hmac", None)
-    missing = [f for f in FIELDS if f not in rec]
-    if missing or not isinstance(stored, str):
-        raise Bad("FIELDS", "missing field(s): " + ", ".join(missing + ([] if isinstance(
-            stored, str) else ["hash"])))
-    extra = sorted(set(rec) - set(FIELDS))
-    if extra:
-        raise Bad("FIELDS", "unknown field(s): " + ", ".join(extra))
-    if not isinstance(rec["seq"], int) or isinstance(rec["seq"], bool) or rec["kind"] not in KINDS:
+    if rec.keys() != _FIELDSET or type(stored) is not str:
+        _field_problem(rec, stored)
+    if type(rec["seq"]) is not int or rec["kind"] not in KINDS:
         raise Bad("FIELDS", "seq must be an integer and kind one of " + ", ".join(KINDS))
     try:
         body = _dumps(rec).encode("ascii")
@@ -82,6 +78,13 @@ def parse(line: bytes) -> dict:
         rec["hmac"] = stored_mac
     rec["_body"] = body
     return rec
+
+
+def _field_problem(rec: dict, stored) -> None:
+    missing = [f for f in FIELDS if f not in rec] + ([] if isinstance(stored, str) else ["hash"])
+    if missing:
+        raise Bad("FIELDS", "missing field(s): " + ", ".join(missing))
+    raise Bad("FIELDS", "unknown field(s): " + ", ".join(sorted(set(rec) - _FIELDSET)))
 
 
 def mac_ok(rec: dict, key: bytes) -> bool:

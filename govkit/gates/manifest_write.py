@@ -147,13 +147,13 @@ def run_manifest(ws, wp: str, range_arg: str | None = None, rev: str | None = No
                  write: bool = False) -> tuple[Report, str]:
     """(report, rendered markdown of the computed blocks)."""
     if not write:
-        report, rel, pkt, manifest, ds, entries, links_ok = compute(ws, wp, range_arg, rev)
+        report, _rel, _pkt, _manifest, _ds, entries, links_ok = compute(ws, wp, range_arg, rev)
         text = "\n\n".join("\n".join(render_block(e, "- ", links_ok)) for e in entries)
         return report, text
     from govkit.txn import transaction
 
     with transaction(ws, "manifest", wp) as tx:
-        report, rel, pkt, manifest, ds, entries, links_ok = compute(ws, wp, range_arg, rev)
+        report, rel, pkt, manifest, _ds, entries, links_ok = compute(ws, wp, range_arg, rev)
         if manifest.section is None:
             raise GovkitError("task packet has no ## VALIDATION section; nothing to write into",
                               path=rel, hint="add '## VALIDATION' (from the template) and run "

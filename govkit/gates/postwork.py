@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from govkit import cor701
 from govkit.cor701 import GATE_CODES, GATE_NAMES, ZERO_SHA
@@ -17,7 +17,12 @@ from govkit.diffset import EMPTY_TREE, DiffSet, FileChange, Hunk
 from govkit.errors import GovkitError
 from govkit.globs import any_match, matches
 from govkit.model.common import is_placeholder, strip_ticks
-from govkit.model.manifest import Manifest, ManifestBlock, normalize_target, parse_manifest
+from govkit.model.manifest import (
+    Manifest,
+    ManifestBlock,
+    normalize_target,
+    parse_manifest,
+)
 from govkit.report import Report
 
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
@@ -309,7 +314,7 @@ class ActiveWaiver:
 
 
 def active_waivers(pkt, report: Report, today: date | None = None) -> list[ActiveWaiver]:
-    today = today or datetime.now(timezone.utc).date()
+    today = today or datetime.now(UTC).date()
     out = []
     for w in pkt.waivers:
         wid = strip_ticks(w.waiver_id)
@@ -371,7 +376,7 @@ class Gates:
 
 def check_postwork(ws, wp: str, range_arg: str | None = None, rev: str | None = None) -> Report:
     report = Report("post-work", wp)
-    rel, how = ws.resolve_packet(wp)
+    rel, _how = ws.resolve_packet(wp)
     report.facts["packet"] = rel
     pkt = ws.packet(rel)
     pkt_wp = rel.rsplit("/", 1)[-1][:-3] if rel.endswith(".md") else wp
@@ -691,6 +696,17 @@ def _check_entry(ws, b: ManifestBlock, rel: str, ds: DiffSet, changed: dict, wai
         gates.mark("line_delta_equals_expected", False)
 
 
-__all__ = ["check_postwork", "select_mode", "collect_changes", "compute_entry", "tight_window",
-           "window_violations", "state_patterns", "requires_manifest", "check_links", "Entry",
-           "Manifest", "ZERO_SHA"]
+__all__ = [
+    "ZERO_SHA",
+    "Entry",
+    "Manifest",
+    "check_links",
+    "check_postwork",
+    "collect_changes",
+    "compute_entry",
+    "requires_manifest",
+    "select_mode",
+    "state_patterns",
+    "tight_window",
+    "window_violations",
+]
