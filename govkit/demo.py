@@ -157,6 +157,11 @@ def step_orchestrate(d: Demo) -> None:
     from govkit import sample
 
     name, sha, lines = _spec(d)
+    cfg = ".GOV/govkit.yaml"
+    if not (d.root / cfg).exists():
+        # Config is law: it lands before the packet's merge base, never inside a WP's diff.
+        d.write(cfg, "# demo: no waiting between refinement and signature\n"
+                     "signature:\n  min_interval_seconds: 0\n")
     d.git("add", "-A")
     d.git("commit", "-q", "-m", "spec: v01.001 (capabilities 1-3)")
     branch = d.git("symbolic-ref", "--short", "HEAD", show=False)
@@ -188,10 +193,6 @@ def _orchestrate_with_commands(d: Demo, name: str, sha: str, lines: list[str], s
                                branch: str) -> None:
     from govkit import sample
 
-    cfg = ".GOV/govkit.yaml"
-    if not (d.root / cfg).exists():
-        d.write(cfg, "# demo: no waiting between refinement and signature\n"
-                     "signature:\n  min_interval_seconds: 0\n")
     d.write(f".GOV/refinements/{WP}.md", sample.refinement_text(WP, name, sha, lines, None))
     d.gk("record-refinement", WP)
     d.gk("record-signature", WP, sig)
@@ -282,13 +283,9 @@ def step_commit(d: Demo) -> None:
 
 
 def step_postwork_range(d: Demo) -> None:
-    params = d.state.get("params", {}).get("post-work", set())
-    if "range" in params or "range_" in params:
-        d.gk("post-work", WP, "--range", f"{d.state['base']}..HEAD")
-    elif "rev" in params:
-        d.gk("post-work", WP, "--rev", "HEAD")
-    else:
-        d.out("  (post-work has no --rev/--range option in this build)")
+    # A clean tree: post-work picks the range MERGE_BASE_SHA..HEAD by itself, and the verdict
+    # is the same as before the commit.
+    d.gk("post-work", WP)
 
 
 def step_audit(d: Demo) -> None:

@@ -96,11 +96,13 @@ def load_private_key(key_id: str | None = None):
         data = path.read_bytes()
     except FileNotFoundError:
         raise GovkitError(f"operator key '{key_id}' not found: {path}",
-                          hint="create it with `govkit keys init` (or set GOVKIT_KEY_DIR)") from None
+                          hint="create it with `govkit keys init` (or set GOVKIT_KEY_DIR)"
+                          ) from None
     try:
         return serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError):
-        raise GovkitError(f"operator key file {path} is not an unencrypted Ed25519 PEM key") from None
+        raise GovkitError(f"operator key file {path} is not an unencrypted Ed25519 PEM key"
+                          ) from None
 
 
 def load_public_key(ws, key_id: str):

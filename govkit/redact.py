@@ -1,8 +1,8 @@
 """Secret redaction for everything govkit writes: audit records, logs, LLM transcripts.
 
-    redact_text("token ghp_abc...")          -> "token [REDACTED:github-token]"
+    redact_text("key ghp_abc...")            -> "key [REDACTED:github-token]"
     redact(obj)                              -> a redacted deep copy (dicts, lists, tuples, sets)
-    redact(obj, extra=["ACME-[0-9]+"])       -> also redacts project patterns (audit.redact_patterns)
+    redact(obj, extra=["ACME-[0-9]+"])       -> also project patterns (audit.redact_patterns)
 
 Values under sensitive keys (authorization, x-api-key, cookie, password, ...) are replaced
 whole. The walk is cycle-safe and depth-limited; non-JSON values become strings, so the result
@@ -39,7 +39,8 @@ _PATTERNS: list[tuple[str, str, int]] = [
 SENSITIVE_KEYS = frozenset({
     "authorization", "proxy_authorization", "x_api_key", "api_key", "apikey", "cookie",
     "set_cookie", "password", "passwd", "secret", "client_secret", "token", "access_token",
-    "refresh_token", "id_token", "auth_token", "private_key", "x_auth_token", "x_amz_security_token",
+    "refresh_token", "id_token", "auth_token", "private_key", "x_auth_token",
+    "x_amz_security_token",
     "openai_api_key", "github_token", "gh_token", "govkit_audit_key", "audit_key", "hmac_key",
 })
 

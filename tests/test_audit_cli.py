@@ -329,3 +329,27 @@ def test_help_does_not_import_cryptography():
                         "print('IMPORTED' if 'cryptography' in sys.modules else 'CLEAN')"],
                        capture_output=True, text=True, env={"PYTHONPATH": str(ROOT)})
     assert p.stdout.strip().endswith("CLEAN")
+
+
+def test_doctor_recovers_stale_lock_and_interrupted_transaction(gov, gk):
+    p = py(TXN, gov, env={"GOVKIT_TEST_CRASH_AT": "file0"}, check=False)
+    assert p.returncode != 0
+    lock = gov / ".GOV" / ".govkit" / "lock"
+    lock.write_text(json.dumps({"pid": 999999, "host": __import__("socket").gethostname(),
+                                "token": "x", "since": 0, "command": "record-signature"}))
+    d = gk("doctor", "--json", cwd=gov)
+    assert d.returncode == 0, d.stdout + d.stderr
+    found = {f["code"]: f["message"] for f in json.loads(d.stdout)["findings"]}
+    assert "stale workspace lock" in found["GK-DOCTOR-LOCK"]
+    assert "completed interrupted transaction 'test-write WP-1-Demo'" in found["GK-DOCTOR-TXN"]
+    assert "GK-DOCTOR-INTENT" not in found  # the recovery paired the intent itself
+    assert (gov / "notes.txt").read_text() == "hello" and not lock.exists()
+    assert "GK-AUDIT-OPEN" not in gk("audit", "verify", "--json", cwd=gov).stdout
+
+
+def test_doctor_reports_pending_runs(gov, gk):
+    runs = gov / ".GOV" / ".govkit" / "runs"
+    runs.mkdir(parents=True)
+    (runs / "WP-1-Demo.json").write_text("{}")
+    p = gk("doctor", cwd=gov)
+    assert p.returncode == 1 and "GK-DOCTOR-RUN" in p.stdout and "fix:" in p.stdout

@@ -19,7 +19,8 @@ SECRETS = {
     "aws": "AKIAIOSFODNN7EXAMPLE",
     "openai": "sk-" + "abcdEFGH1234ijklMNOP5678qrstUVWX",
     "openai-proj": "sk-proj-" + "Zz09_-" * 8,
-    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
+    "jwt": "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0."
+           "dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U",
 }
 
 

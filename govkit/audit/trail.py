@@ -148,15 +148,17 @@ class Trail:
             if seq is not None and seq not in self.open_intents:
                 raise GovkitError(f"audit: intent {seq} is not open (no such intent, or it already "
                                   "has a result)")
-            cmd, owp = self.open_intents.get(seq, [None, None]) if seq is not None else [None, None]
+            cmd, owp = self.open_intents.get(seq, [None, None])
             data = {"intent": seq, "ok": error is None}
             if result is not None:
                 data["result"] = result
             if error is not None:
                 data["error"] = str(error) if isinstance(error, BaseException) else error
-            return self.append("result", command or cmd or "result", wp if wp is not None else owp, data)
+            return self.append("result", command or cmd or "result",
+                               wp if wp is not None else owp, data)
 
-    def record_denied(self, command: str, wp: str | None, reason: str, data: dict | None = None) -> int:
+    def record_denied(self, command: str, wp: str | None, reason: str,
+                      data: dict | None = None) -> int:
         return self.append("denied", command, wp, {"reason": reason, **(data or {})})
 
     def record_event(self, command: str, wp: str | None = None, data: dict | None = None) -> None:
