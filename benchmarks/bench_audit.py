@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from govkit.audit.record import GENESIS, seal  # noqa: E402
-from govkit.audit.trail import Trail  # noqa: E402
+from govkit.audit.record import GENESIS, seal
+from govkit.audit.trail import Trail
 
 KEY = b"benchmark-key-0123456789abcdef"
 

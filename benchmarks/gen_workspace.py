@@ -18,7 +18,7 @@ import os
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -69,7 +69,7 @@ def generate(root: Path, packets: int = 200, spec_lines: int = 60000) -> dict:
     lines = spec.split("\n")
     anchors = [n for n, text in enumerate(lines, 1) if "(token cap" in text]
     stride = max(1, len(anchors) // max(packets, 1))
-    t0 = datetime(2026, 1, 1, 9, 0, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 1, 9, 0, tzinfo=UTC)
     gate_logs: list[dict] = []
     audit_rows: list[str] = []
     gov = root / ".GOV"

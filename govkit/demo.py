@@ -17,10 +17,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Callable
 
 from govkit.errors import GovkitError
 
@@ -37,7 +37,7 @@ class StageFailed(Exception):
 class Step:
     name: str                                  # short stage name, printed and used in errors
     say: str                                   # one line: what this stage shows
-    run: Callable[["Demo"], None]              # raises StageFailed on an unexpected verdict
+    run: Callable[[Demo], None]              # raises StageFailed on an unexpected verdict
     requires: tuple[str, ...] = ()             # command paths: ("post-work",), ("audit verify",)
 
 
@@ -166,7 +166,7 @@ def step_orchestrate(d: Demo) -> None:
     d.git("commit", "-q", "-m", "spec: v01.001 (capabilities 1-3)")
     branch = d.git("symbolic-ref", "--short", "HEAD", show=False)
     base = d.git("rev-parse", "HEAD", show=False)
-    sig = sample.signature_at(datetime.now(timezone.utc).replace(second=0, microsecond=0))
+    sig = sample.signature_at(datetime.now(UTC).replace(second=0, microsecond=0))
     d.state["signature"] = sig
     if all(d.has(c) for c in ORCH_COMMANDS):
         _orchestrate_with_commands(d, name, sha, lines, sig, branch)
@@ -176,7 +176,7 @@ def step_orchestrate(d: Demo) -> None:
     ref = sample.refinement_text(WP, name, sha, lines, sig)
     d.write(f".GOV/refinements/{WP}.md", ref)
     d.gk("refinement-check", WP, "--require-signature")
-    t0 = datetime.now(timezone.utc) - timedelta(minutes=5)
+    t0 = datetime.now(UTC) - timedelta(minutes=5)
     log_rel = ".GOV/roles/orchestrator/ORCHESTRATOR_GATES.json"
     log = json.loads(d.read(log_rel))
     log["gate_logs"] += sample.gate_log(WP, name, sha, branch, sig, start=t0)["gate_logs"]

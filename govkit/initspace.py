@@ -23,6 +23,10 @@ DIR_KEYS = ("gov_dir", "validator_gates_dir", "refinements_dir", "task_packets_d
 OPTIONAL_FILE_KEYS = ("legacy_validator_gates",)
 
 STATE_GITIGNORE = "# govkit runtime state (lock, journals): never committed\n*\n"
+# The trail is local and append-only: branches would fork its hash chain, and every gate run
+# appends to it. Signed checkpoints are what gets committed (govkit audit checkpoint).
+AUDIT_GITIGNORE = ("# govkit audit trail: local, hash-chained; commit signed checkpoints only\n"
+                   "*\n!.gitignore\n!checkpoint-*.json\n")
 
 
 @dataclass
@@ -104,8 +108,7 @@ def _templates() -> list[tuple[str, str]]:
         if not name.endswith(".md"):
             continue
         text = template_text(name)
-        if text.startswith("\ufeff"):
-            text = text[1:]
+        text = text.removeprefix("\ufeff")
         out.append((name, text))
     return out
 
@@ -158,6 +161,9 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
     for name, text in _templates():
         add(f"{paths['templates_dir']}/{name}", text)
     add(f"{paths['state_dir']}/.gitignore", STATE_GITIGNORE)
+    audit_file = str(cfg.get("audit.file") or "")
+    if "/" in audit_file:
+        add(f"{audit_file.rsplit('/', 1)[0]}/.gitignore", AUDIT_GITIGNORE)
     add("justfile", template_text("justfile"))
     return dirs, files, notes
 

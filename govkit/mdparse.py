@@ -40,7 +40,7 @@ class Item:
     text: str          # first line of the item's own text ("" when none)
     line: int
     depth: int
-    children: list["Item"] = field(default_factory=list)
+    children: list[Item] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

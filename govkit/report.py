@@ -61,7 +61,7 @@ class Report:
     def extend(self, findings) -> None:
         self.findings.extend(findings)
 
-    def merge(self, other: "Report") -> None:
+    def merge(self, other: Report) -> None:
         """Fold a sub-gate's findings and facts into this report."""
         self.findings.extend(other.findings)
         for k, v in other.facts.items():

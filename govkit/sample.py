@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SPEC_NAME = "Project_Master_Spec_v01.001.md"
@@ -136,7 +136,7 @@ def packet_text(wp: str, spec_name: str, merge_base: str, signature: str = SIGNA
 
 def gate_log(wp: str, spec_name: str, spec_sha1: str, branch: str, signature: str = SIGNATURE,
              start: datetime | None = None) -> dict:
-    t0 = start or datetime(2026, 11, 21, 9, 0, tzinfo=timezone.utc)
+    t0 = start or datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
     def iso(t):
         return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"

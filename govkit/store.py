@@ -158,7 +158,7 @@ class WorkspaceLock:
         self.recovered.append(msg)
         print(f"govkit: warning: {msg}", file=sys.stderr)
 
-    def acquire(self) -> "WorkspaceLock":
+    def acquire(self) -> WorkspaceLock:
         key = str(self.path.resolve())
         with _held_mutex:
             if _held.get(key):
@@ -188,7 +188,7 @@ class WorkspaceLock:
                         f"({holder.get('command') or 'unknown command'}) for more than "
                         f"{self.timeout:g}s", path=str(self.path),
                         hint="wait for that command to finish; if it is gone, the lock is "
-                             "recovered automatically once its process has exited")
+                             "recovered automatically once its process has exited") from None
                 time.sleep(delay)
                 delay = min(delay * 2, 0.1)
                 continue
@@ -218,7 +218,7 @@ class WorkspaceLock:
             except FileNotFoundError:
                 pass
 
-    def __enter__(self) -> "WorkspaceLock":
+    def __enter__(self) -> WorkspaceLock:
         return self.acquire()
 
     def __exit__(self, *exc) -> None:

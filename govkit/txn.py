@@ -121,7 +121,7 @@ def recover(ws, locked: bool = False) -> list[str]:
             files = [(f["path"], _unb64(f["old"]), _unb64(f["new"])) for f in journal["files"]]
         except (ValueError, KeyError, TypeError):
             raise GovkitError("interrupted transaction journal is unreadable", path=str(jpath),
-                              hint="inspect it; move it away once the files are as they should be")
+                              hint="inspect it; move it away once the files are as they should be") from None
         states = []
         for rel, old, new in files:
             path = ws.abs(rel)

@@ -7,9 +7,9 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from conftest import commit_all
-
 from govkit import sample
+
+from conftest import commit_all
 
 WP = "WP-1-Orch"
 SIG = "operator010120260900"

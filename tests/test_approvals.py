@@ -9,6 +9,7 @@ import shutil
 import stat
 
 import pytest
+
 from conftest import git
 from orchkit import SIG, WP, codes, ok, ref_rel, setup
 

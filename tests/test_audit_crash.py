@@ -12,10 +12,11 @@ import time
 
 import pytest
 
-from conftest import ROOT
 from govkit.audit import files
 from govkit.audit.trail import Trail
 from govkit.audit.verify import verify_trail
+
+from conftest import ROOT
 
 KEY = b"crash-harness-key"
 

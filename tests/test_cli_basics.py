@@ -8,8 +8,9 @@ import pty
 import subprocess
 import sys
 
-from conftest import ROOT
 from govkit import __version__
+
+from conftest import ROOT
 
 HEAVY = ("openai", "jsonschema", "git", "cryptography")
 

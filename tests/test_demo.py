@@ -40,7 +40,7 @@ def test_demo_refuses_non_empty_directory(tmp_path, gk):
 def test_demo_default_directory_is_a_new_temp_dir(tmp_path, gk, monkeypatch):
     p = gk("demo", cwd=tmp_path, env={"TMPDIR": str(tmp_path)}, timeout=120)
     assert p.returncode == 0, p.stdout + p.stderr
-    m = re.search(r"^workspace: (\S+)", p.stdout, re.M)
+    m = re.search(r"^workspace: (\S+)", p.stdout, re.MULTILINE)
     assert m, p.stdout
     where = Path(m.group(1))
     assert where.is_dir() and where.name.startswith("govkit-demo-")

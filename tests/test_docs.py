@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 import re
 
-from conftest import ROOT
 from govkit import config as config_mod
+
+from conftest import ROOT
 
 REGEN = "python -m govkit.docgen > docs/commands.md"
 
@@ -30,7 +31,7 @@ def test_commands_md_lists_every_command():
 
 
 def _blocks(text: str) -> list[str]:
-    return [b.strip() for b in re.findall(r"```[a-z]*\n(.*?)```", text, re.S)]
+    return [b.strip() for b in re.findall(r"```[a-z]*\n(.*?)```", text, re.DOTALL)]
 
 
 def test_readme_has_the_two_commands_near_the_top():
@@ -51,7 +52,7 @@ def test_ci_run_runs_the_readme_test_command():
     assert text.startswith("#!/usr/bin/env bash") and "set -euo pipefail" in text
     assert "python3 -m venv .venv" in text
     assert "pip install -e '.[dev]'" in text
-    assert re.search(r"^python -m pytest\b", text, re.M)
+    assert re.search(r"^python -m pytest\b", text, re.MULTILINE)
 
 
 def test_user_guide_documents_every_config_key():

@@ -12,8 +12,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, git, init_repo
 from govkit import config as config_mod
+
+from conftest import ROOT, git, init_repo
 
 RECIPES = ("record-refinement", "record-signature", "record-prepare", "worktree-add",
            "create-task-packet", "gate-check", "refinement-check", "pre-work", "post-work",
@@ -172,7 +173,7 @@ def test_justfile_has_the_kernel_recipes_and_quotes_arguments():
     text = (ROOT / "templates" / "justfile").read_text()
     assert "set positional-arguments" in text
     for name in RECIPES:
-        assert re.search(rf"^{re.escape(name)}\b.*:$", text, re.M), name
+        assert re.search(rf"^{re.escape(name)}\b.*:$", text, re.MULTILINE), name
     # No recipe interpolates an argument into the shell text.
     body = [line for line in text.splitlines() if line.startswith("    ")]
     assert not [line for line in body if re.search(r"\{\{\s*(wp|args|file|coder|signature)",

@@ -12,10 +12,11 @@ import sys
 import time
 
 import pytest
-from conftest import ROOT
 
 from govkit.errors import LockTimeout
 from govkit.store import WorkspaceLock
+
+from conftest import ROOT
 
 
 def _dead_pid() -> int:

@@ -6,7 +6,12 @@ import pytest
 
 from govkit import mdparse, sample
 from govkit.errors import GovkitError
-from govkit.model.board import parse_board, parse_registry, parse_signature_audit, registry_map
+from govkit.model.board import (
+    parse_board,
+    parse_registry,
+    parse_signature_audit,
+    registry_map,
+)
 from govkit.model.packet import parse_packet
 from govkit.model.refinement import parse_refinement
 from govkit.model.spec import MasterSpec, newest, parse_pointer

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+from govkit.model.common import leading_sha
+
 from conftest import git
 from orchkit import (
     AUDIT,
@@ -20,8 +22,6 @@ from orchkit import (
     setup,
     sign_flow,
 )
-
-from govkit.model.common import leading_sha
 
 
 def test_full_flow_produces_locked_packet_and_prework_passes(repo, gk):

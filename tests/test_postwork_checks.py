@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 
-from conftest import commit_all
 from test_postwork_helpers import (
     WP,
     block,
@@ -21,6 +20,8 @@ from test_postwork_helpers import (
     warnings,
     write,
 )
+
+from conftest import commit_all
 
 OLD = b"l1\nl2\nl3\nl4\nl5\n"
 NEW = b"l1\nl2\nX3\nl4\nl5\nl6\n"

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from conftest import commit_all, git
 from test_postwork_helpers import (
     block,
     errors,
@@ -20,6 +19,8 @@ from test_postwork_helpers import (
     stage,
     write,
 )
+
+from conftest import commit_all, git
 
 Z = "0" * 40
 

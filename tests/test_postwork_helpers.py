@@ -93,7 +93,7 @@ def result(proc) -> dict:
     try:
         return json.loads(proc.stdout)
     except ValueError:
-        raise AssertionError(f"not JSON (rc={proc.returncode}): {proc.stdout}\n{proc.stderr}")
+        raise AssertionError(f"not JSON (rc={proc.returncode}): {proc.stdout}\n{proc.stderr}") from None
 
 
 def errors(proc) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 
-from conftest import git
-
 from govkit import cor701
+
+from conftest import git
 
 Z = "0" * 40
 

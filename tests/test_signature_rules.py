@@ -4,9 +4,10 @@ three changed places (two refinement lines, one audit row, one gate-log record).
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
+
 from conftest import commit_all, git
 from orchkit import (
     AUDIT,
@@ -88,7 +89,7 @@ def test_minimum_interval_says_how_long_to_wait(repo, gk):
 
 def test_bad_timestamps_never_pass(repo, gk):
     _recorded(repo, gk)
-    future = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    future = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
     for value, code in ((None, "GK-SIG-TIMESTAMP"), ("not a time", "GK-SIG-TIMESTAMP"),
                         ("2026-01-01T10:00:00", "GK-SIG-TIMESTAMP"), (future, "GK-SIG-CLOCK")):
         set_record(repo, WP, "REFINEMENT", timestamp=value)

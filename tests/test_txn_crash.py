@@ -11,6 +11,7 @@ import sys
 import time
 
 import pytest
+
 from conftest import ROOT
 from orchkit import AUDIT, LOG, SIG, WP, ok, ref_rel, setup, snapshot
 

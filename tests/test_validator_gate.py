@@ -16,7 +16,7 @@ def errs(p):
 def test_full_cycle_with_momentum_and_append_verification(repo, gk):
     make_sample(repo)
     (repo / ".GOV/govkit.yaml").write_text("validator:\n  min_gate_interval_seconds: 0\n")
-    vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)  # noqa: E731
+    vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)
     assert vg("append", WP).returncode == 1
     assert vg("present-report", WP, "PASS").returncode == 0
     assert "GK-VAL-ORDER" in errs(vg("append", WP))

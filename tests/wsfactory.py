@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import commit_all, git
 from govkit import sample
+
+from conftest import commit_all, git
 
 
 def make_sample(repo: Path, wp: str = "WP-1-Demo", branch: str = "main",

@@ -119,7 +119,7 @@ def intent(ws, command: str, wp: str | None, data: dict) -> int | None:
 def result(ws, seq: int | None, ok: bool, data: dict | None = None) -> None:
     trail = get_trail(ws)
     if trail is None:
-        return None
+        return
     data = dict(data or {})
     with ws.lock("audit"):
         pending = trail.pending()
@@ -136,13 +136,13 @@ def result(ws, seq: int | None, ok: bool, data: dict | None = None) -> None:
             seq = None
         error = None if ok else (data.get("error") or "failed")
         trail.record_result(seq, result=data, error=error, command=command, wp=wp)
-    return None
+    return
 
 
 def denied(ws, command: str, wp: str | None, reason: str, data: dict | None = None) -> None:
     trail = get_trail(ws)
     if trail is None:
-        return None
+        return
     with ws.lock(command):
         trail.record_denied(command, wp, reason, data)
-    return None
+    return

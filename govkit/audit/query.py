@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from govkit.audit import files
@@ -18,8 +18,8 @@ def parse_since(text: str) -> str:
         raise GovkitError(f"--since: not an ISO date or time: {text!r}",
                           hint="use e.g. 2024-05-01 or 2024-05-01T12:00:00Z") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 def records(path: Path, wp: str | None = None, kind: str | None = None,

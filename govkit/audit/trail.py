@@ -461,7 +461,7 @@ class Trail:
         self._write_idx()
 
 
-_live: "weakref.WeakSet[Trail]" = weakref.WeakSet()
+_live: weakref.WeakSet[Trail] = weakref.WeakSet()
 
 
 @atexit.register

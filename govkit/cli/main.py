@@ -56,7 +56,7 @@ def main(argv=None) -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the user never sees a traceback without --debug
+    except Exception as exc:
         if debug:
             raise
         click.echo(f"govkit: internal error: {type(exc).__name__}: {exc} "

@@ -64,8 +64,7 @@ def _check_prepare(ws, wp: str, pkt, report: Report) -> None:
         return
     branch = ws.git.branch()
     want = str(prep.get("branch") or "").strip()
-    if want.startswith("refs/heads/"):
-        want = want[len("refs/heads/"):]
+    want = want.removeprefix("refs/heads/")
     report.facts["branch"] = branch or "(detached HEAD)"
     if want and branch != want:
         report.error("GK-PRE-BRANCH", f"wrong branch: PREPARE expects '{want}', current is "
