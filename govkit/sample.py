@@ -117,18 +117,7 @@ def packet_text(wp: str, spec_name: str, merge_base: str, signature: str = SIGNA
         "REQUESTOR": "operator", "AGENT_ID": "orchestrator", "SPEC_BASELINE": spec_name,
         "SPEC_ANCHOR": "1. Capability 1", "REFINEMENT_FILE": f".GOV/refinements/{wp}.md",
         "MERGE_BASE_SHA": merge_base, "USER_SIGNATURE": signature})
-    repl = {
-        "- RISK_TIER: <fill> (LOW | MEDIUM | HIGH)": "- RISK_TIER: LOW",
-        "- **Status:** Ready for Dev": f"- **Status:** {status}",
-        "- WHAT: <fill: one paragraph on what changes>": "- WHAT: Implement rule 1.4.",
-        "  - path/to/file\n": "".join(f"  - {p}\n" for p in scope),
-        "- OUT_OF_SCOPE:\n  - <fill>": "- OUT_OF_SCOPE:\n  - everything else",
-        "  - <fill: the commands that prove the change>": "  - python -m pytest",
-        "  - <fill: observable outcomes>": "  - rule 1.4 holds",
-        "- <fill: files read, commands run, and the plan before touching code>":
-            "- Read spec section 1; plan: edit src/app.py.",
-        "- <fill: interfaces and stubs proposed for approval>": "- def rule() -> bool",
-    }
+    repl = packet_fill_replacements(scope, status)
     for a, b in repl.items():
         text = text.replace(a, b)
     return text

@@ -105,18 +105,9 @@ def _check_chain(ws, wp: str, ref_rel: str, sig: str, report: Report) -> dict | 
             str(rec["refinement_path"]).replace("\\", "/") != ref_rel:
         report.error("GK-PKT-SIG-LOG", f"the signature was recorded for "
                      f"{rec['refinement_path']}, not {ref_rel}", log_rel)
-    rows = ws.signature_rows()
-    audit_rel = ws.p("signature_audit")
-    mine = [r for r in (rows or []) if r.signature == sig]
-    if not mine:
-        report.error("GK-PKT-SIG-AUDIT", f"signature {sig} is not in the signature audit",
-                     audit_rel, None, f"govkit record-signature {wp} <signature> adds it")
-    elif len(mine) > 1:
-        report.error("GK-PKT-SIG-AUDIT", f"signature {sig} appears {len(mine)} times in the "
-                     "signature audit (one-time use)", audit_rel, mine[1].line)
-    elif not mine[0].names_wp(wp):
-        report.error("GK-PKT-SIG-AUDIT", f"signature {sig} was recorded for another work packet "
-                     f"({mine[0].purpose})", audit_rel, mine[0].line)
+    from govkit.gates.signature import check_audited
+
+    check_audited(ws, wp, sig, report, "GK-PKT-SIG")
     prep = log.last(wp, "PREPARE")
     if prep is None:
         report.error("GK-PKT-NO-PREPARE", f"no PREPARE record for {wp} in {log_rel}", log_rel,

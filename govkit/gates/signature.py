@@ -75,6 +75,27 @@ def check_one_time_use(ws, token: str, report: Report) -> None:
         report.facts["first_use"] = first.describe()
 
 
+def check_audited(ws, wp: str, sig: str, report: Report, prefix: str) -> None:
+    """The signature is in SIGNATURE_AUDIT exactly once, in a row that names this WP
+    (codes <prefix>-AUDIT, <prefix>-REUSED, <prefix>-OTHER-WP)."""
+    rows = ws.signature_rows()
+    audit_rel = ws.p("signature_audit")
+    if rows is None:
+        report.error(f"{prefix}-AUDIT", "signature audit file is missing", audit_rel)
+        return
+    mine = [r for r in rows if r.signature == sig]
+    if not mine:
+        report.error(f"{prefix}-AUDIT", f"signature {sig} is not in the signature audit", audit_rel, None,
+                     f"govkit record-signature {wp} {sig} records it")
+    elif len(mine) > 1:
+        report.error(f"{prefix}-REUSED", f"signature {sig} appears {len(mine)} times in the signature audit "
+                     "(signatures are one-time use)", audit_rel, mine[1].line)
+    elif not mine[0].names_wp(wp):
+        report.error(f"{prefix}-OTHER-WP", f"signature {sig} was recorded for another work packet "
+                     f"({mine[0].purpose})", audit_rel, mine[0].line,
+                     "each packet needs its own operator signature")
+
+
 @contextmanager
 def repo_signature_lock(ws):
     """A lock shared by every worktree of the repository (in the git common dir), so that two
