@@ -154,3 +154,17 @@ def test_missing_structure_and_validation(repo, gk):
     commit_all(repo)
     p = gk("pre-work", WP, "--json", cwd=repo)
     assert {"GK-PRE-STRUCTURE", "GK-PRE-VALIDATION"} <= set(codes(p))
+
+
+def test_active_packet_needs_real_values_and_scope(repo, gk):
+    make_sample(repo, commit=False)
+    edit(packet(repo), "- RISK_TIER: LOW", "- RISK_TIER: <fill> (LOW | MEDIUM | HIGH)")
+    edit(packet(repo), "  - python -m pytest", "  - <fill: the commands that prove the change>")
+    edit(packet(repo), "- IN_SCOPE_PATHS:\n  - src/app.py", "- IN_SCOPE_PATHS:\n  - path/to/file")
+    commit_all(repo)
+    p = gk("pre-work", WP, "--json", cwd=repo)
+    errors = [f for f in json.loads(p.stdout)["findings"] if f["severity"] == "error"]
+    assert p.returncode == 1
+    assert {"RISK_TIER", "TEST_PLAN"} <= {f["message"].split()[0] for f in errors
+                                          if f["code"] == "GK-PRE-PLACEHOLDER"}
+    assert "GK-PRE-SCOPE" in codes(p)

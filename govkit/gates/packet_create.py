@@ -222,7 +222,10 @@ def create_task_packet(ws, wp: str, checkpoint: bool = False, requestor: str | N
                 raise GovkitError("no WP branch to checkpoint on (no PREPARE branch and detached "
                                   "HEAD); the packet was created",
                                   hint=f"commit {pkt_rel} and {ref_rel} by hand")
-            sha = checkpoint_commit(ws, wp, target, [pkt_rel, ref_rel])
+            # The coder's pre-work reads PREPARE and the audit row on the WP branch: they ride
+            # along with the packet and the refinement.
+            state = [ws.p(k) for k in ("gate_log", "signature_audit") if ws.abs(ws.p(k)).is_file()]
+            sha = checkpoint_commit(ws, wp, target, [pkt_rel, ref_rel, *state])
             report.facts["checkpoint"] = sha
             report.info("GK-PKT-CHECKPOINT", f"checkpoint commit {sha[:12]} on {target}")
     report.next_commands = [f"govkit pre-work {wp}"] if checkpoint else \
@@ -258,10 +261,15 @@ def checkpoint_commit(ws, wp: str, branch: str, rels: list[str]) -> str:
     trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
     if trees:
         wt = Path(trees[0]["worktree"])
+        g = Git(wt)
         if os.path.realpath(wt) != os.path.realpath(ws.root):
+            dirty = g.out("status", "--porcelain", "--", *rels).strip()
+            if dirty:
+                raise GovkitError(f"the worktree {wt} has uncommitted changes in files the "
+                                  f"checkpoint would replace: {dirty}",
+                                  hint="commit or stash them there, then rerun with --checkpoint")
             for rel in rels:
                 atomic_write_bytes(wt / rel, ws.abs(rel).read_bytes())
-        g = Git(wt)
         g.run("add", "--", *rels)
         g.run("commit", "-q", "-m", msg, "--", *rels)
         return g.out("rev-parse", "HEAD").strip()

@@ -39,6 +39,7 @@ def check_prework(ws, wp: str) -> Report:
     needs_gate = not pkt.done_like
     if pkt.modern and needs_gate:
         _check_agentic(pkt, rel, report)
+        _check_filled(ws, pkt, rel, report)
     if needs_gate:
         ref_rel = _refinement_rel(ws, pkt, pkt_wp, rel, report)
         if ref_rel:
@@ -56,7 +57,8 @@ def _check_prepare(ws, wp: str, pkt, report: Report) -> None:
     log_rel = ws.p("gate_log")
     if prep is None:
         msg = f"no PREPARE record for {wp} in {log_rel}"
-        hint = f"govkit record-prepare {wp} <coder-id>"
+        hint = (f"govkit record-prepare {wp} <coder-id>; the record must be committed on this "
+                "branch (create-task-packet --checkpoint carries it)")
         if pkt.modern:
             report.error("GK-PRE-PREPARE", msg, log_rel, None, hint)
         else:
@@ -98,6 +100,27 @@ def _check_structure(ws, pkt, rel: str, report: Report) -> None:
         report.warn("GK-PRE-MERGE-BASE", "packet has no parsable MERGE_BASE_SHA (40 hex digits)",
                     rel, pkt.merge_base_sha.line or None,
                     "set '- MERGE_BASE_SHA: <git merge-base main HEAD>'")
+
+
+def _check_filled(ws, pkt, rel: str, report: Report) -> None:
+    """An active packet's required fields and scope carry real values, not template text."""
+    from govkit.model.packet import list_after
+
+    for name in ws.config.get("packet.required_fields"):
+        f = pkt.md.field(name)
+        if f is None:
+            continue
+        items, _ = list_after(pkt.md, name)
+        values = [f.value] if f.value.strip() else [e.path + " " + e.note for e in items or []]
+        if values and all(is_placeholder(v) for v in values):
+            report.error("GK-PRE-PLACEHOLDER", f"{name} still holds template text: "
+                         f"{values[0].strip()}", rel, f.line, f"fill {name} in the packet")
+    scope = [e for e in (pkt.in_scope_paths or [])
+             if not is_placeholder(e.path) and e.path.lower() != "path/to/file"]
+    if not scope:
+        report.error("GK-PRE-SCOPE", "IN_SCOPE_PATHS is missing or lists no real path", rel,
+                     pkt.in_scope_line or None,
+                     "list the files, directories (src/api/) or globs (src/**/*.py) the work may change")
 
 
 def _check_agentic(pkt, rel: str, report: Report) -> None:
