@@ -83,7 +83,14 @@ def list_after(md: MdDoc, label: str) -> tuple[list[ScopeEntry] | None, int]:
     next 'LABEL:' item. None when the label is absent."""
     f = md.field(label)
     if f is None:
-        return None, 0
+        # Heading layout ("### IN_SCOPE_PATHS" followed by a list): the section's outermost items.
+        h = md.heading(label, exact=True)
+        if h is None:
+            return None, 0
+        start, end = md.section_range(h)
+        items = [i for i in md.all_items if start < i.line < end]
+        top = min((i.depth for i in items), default=0)
+        return [_entry(i.text, i.line) for i in items if i.depth == top and i.text], h.line
     owner = next((i for i in md.all_items if i.line == f.line), None)
     entries: list[ScopeEntry] = []
     if f.value.strip():
