@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 from govkit.errors import GovkitError
-from govkit.store import atomic_write_bytes
+from govkit.store import atomic_write_bytes, write_new
 
 ENV_DIR = "GOVKIT_KEY_DIR"
 _KEY_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -76,12 +76,7 @@ def generate(ws, key_id: str) -> tuple[Path, Path]:
     pub = priv.public_key().public_bytes(serialization.Encoding.PEM,
                                          serialization.PublicFormat.SubjectPublicKeyInfo)
     priv_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(str(priv_path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, pem)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    write_new(priv_path, pem, 0o600)
     pub_path = public_key_path(ws, key_id)
     atomic_write_bytes(pub_path, pub)
     return priv_path, pub_path

@@ -56,6 +56,18 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     fsync_dir(parent)
 
 
+def write_new(path: Path | str, data: bytes, mode: int = 0o644) -> None:
+    """Create a file that must not exist yet (O_EXCL), write and fsync it; then fsync its dir."""
+    path = Path(path)
+    fd = os.open(str(path), os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+    try:
+        os.write(fd, data)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    fsync_dir(path.parent)
+
+
 def atomic_write_text(path: Path | str, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
 

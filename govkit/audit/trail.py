@@ -26,7 +26,7 @@ from pathlib import Path
 from govkit.audit import files
 from govkit.audit.record import GENESIS, KEY_ENABLED, Bad, mac_ok, parse, seal
 from govkit.errors import GovkitError
-from govkit.store import fsync_dir
+from govkit.store import fsync_dir, write_new
 
 FLUSH_SECONDS = 0.1
 _SPLIT_WRITES = bool(os.environ.get("GOVKIT_TEST_SPLIT_WRITES"))
@@ -443,13 +443,7 @@ class Trail:
                      "backup, or move it aside to start a new trail")
         count = tail.count(b"\n") + (0 if tail.endswith(b"\n") else 1)
         qpath = files.quarantine_name(self.path)
-        fd = os.open(str(qpath), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        try:
-            os.write(fd, tail)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        fsync_dir(qpath.parent)
+        write_new(qpath, tail)
         os.ftruncate(self._fd, at)
         os.fsync(self._fd)
         msg = (f"audit trail {self.path}: cut {count} record(s) at byte {at} ({reason}); "
