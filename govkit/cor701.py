@@ -162,6 +162,9 @@ def sha_report(ws, file: str):
     blobs = cat_blobs(ws.git, [f"HEAD:{rel}", f":{rel}"])
     head, index = blobs.get(f"HEAD:{rel}"), blobs.get(f":{rel}")
     work = read_worktree(ws.root, rel)
+    if head is None and index is None and work is None:
+        raise GovkitError(f"'{rel}' exists neither at HEAD, nor in the index, nor in the work tree",
+                          hint="check the path (it is relative to the current directory)")
     report = Report("sha")
     report.facts["file"] = quote_path(rel)
     for name, data in (("HEAD", head), ("INDEX", index), ("WORKTREE", work)):

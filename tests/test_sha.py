@@ -74,3 +74,8 @@ def test_hash_model_unit():
         q = cor701.quote_path(name)
         assert q.isascii() and cor701.unquote_path(q) == name
     assert cor701.quote_path("src/\u00f1.txt") == '"src/\\303\\261.txt"'
+
+
+def test_sha_of_a_file_that_exists_nowhere_is_bad_input(repo, gk):
+    p = gk("sha", "no/such/file.txt", cwd=repo)
+    assert p.returncode == 2 and "exists neither at HEAD" in p.stderr and "Traceback" not in p.stderr
