@@ -161,7 +161,8 @@ def step_orchestrate(d: Demo) -> None:
     if not (d.root / cfg).exists():
         # Config is law: it lands before the packet's merge base, never inside a WP's diff.
         d.write(cfg, "# demo: no waiting between refinement and signature\n"
-                     "signature:\n  min_interval_seconds: 0\n")
+                     "signature:\n  min_interval_seconds: 0\n"
+                     "validator:\n  min_gate_interval_seconds: 0\n")
     d.git("add", "-A")
     d.git("commit", "-q", "-m", "spec: v01.001 (capabilities 1-3)")
     branch = d.git("symbolic-ref", "--short", "HEAD", show=False)
@@ -224,6 +225,13 @@ def step_prework(d: Demo) -> None:
 
 
 def step_code_change(d: Demo) -> None:
+    # The operator approves the skeleton in the packet before implementation starts.
+    rel = f".GOV/task_packets/{WP}.md"
+    text = d.read(rel)
+    if "\nSKELETON APPROVED\n" not in text:
+        head, sep, tail = text.partition("\n## END_TO_END_CLOSURE_PLAN")
+        d.write(rel, head.rstrip("\n") + "\n\nSKELETON APPROVED\n\n" + sep.lstrip("\n") + tail
+                if sep else text)
     d.write("src/app.py", "def rule():\n    \"\"\"Rule 1.4 of the Master Spec.\"\"\"\n"
                           "    return True\n")
 
@@ -288,6 +296,22 @@ def step_postwork_range(d: Demo) -> None:
     d.gk("post-work", WP)
 
 
+def step_validate(d: Demo) -> None:
+    """present-report -> acknowledge -> append (verified in the packet) -> commit (bound to HEAD)."""
+    d.gk("validator-gate", "present-report", WP, "PASS")
+    d.gk("validator-gate", "acknowledge", WP)
+    d.gk("validator-gate", "append", WP, expect=1)  # the report is not in the packet yet
+    rel = f".GOV/task_packets/{WP}.md"
+    text = d.read(rel)
+    report = ("\n### VALIDATION REPORT 1\nVerdict: PASS\n- Validator: demo validator\n"
+              "- Checked: pre-work PASS, post-work PASS (range), tests exit 0\n")
+    d.write(rel, text.replace("## VALIDATION_REPORTS\n", "## VALIDATION_REPORTS\n" + report, 1))
+    d.gk("validator-gate", "append", WP)
+    d.commit(f"docs: validation PASS [{WP}]")
+    d.gk("validator-gate", "commit", WP)
+    d.gk("gate-check", WP)
+
+
 def step_audit(d: Demo) -> None:
     d.gk("audit", "verify")
 
@@ -312,6 +336,8 @@ DEMO_STEPS: list[Step] = [
     Step("commit", "commit the work", step_commit),
     Step("post-work range", "post-work again on the committed range (expect PASS)",
          step_postwork_range, ("post-work",)),
+    Step("validate", "the validator's state machine, bound to the packet and the commit",
+         step_validate, ("validator-gate present-report",)),
     Step("audit verify", "the audit trail's hash chain is intact", step_audit, ("audit verify",)),
 ]
 
