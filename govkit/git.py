@@ -37,11 +37,13 @@ class Git:
     def __init__(self, root: Path):
         self.root = Path(root)
 
-    def run(self, *args: str, check: bool = True, input: bytes | None = None) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True, input: bytes | None = None,
+            env: dict | None = None) -> subprocess.CompletedProcess:
         cmd = ["git", *PINNED, *args]
         _counter["spawned"] += 1
         try:
-            proc = subprocess.run(cmd, cwd=self.root, capture_output=True, input=input, env=_env())
+            proc = subprocess.run(cmd, cwd=self.root, capture_output=True, input=input,
+                                  env={**_env(), **(env or {})})
         except FileNotFoundError:
             raise GitError("git is not installed or not on PATH", hint="install git") from None
         if check and proc.returncode != 0:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,30 +67,19 @@ version (e.g. _v01.001.md), change the copy, and point .GOV/roles_shared/SPEC_CU
 """
 
 
-def _git(args: list[str], cwd: Path) -> subprocess.CompletedProcess:
-    env = dict(os.environ)
-    env["GIT_TERMINAL_PROMPT"] = "0"
-    try:
-        return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, env=env)
-    except FileNotFoundError:
-        raise GovkitError("git is not installed or not on PATH", hint="install git") from None
-
-
-def _toplevel(path: Path) -> Path | None:
-    p = _git(["rev-parse", "--show-toplevel"], path)
-    if p.returncode != 0:
-        return None
-    return Path(p.stdout.strip()).resolve()
-
-
 def _ensure_repo(root: Path, branch: str, result: InitResult) -> None:
-    top = _toplevel(root)
+    from govkit.git import Git, find_root
+
+    top = find_root(root)
+    top = top.resolve() if top else None
     if top is None:
-        p = _git(["init", "-q", str(root)], root)
+        git = Git(root)
+        p = git.run("init", "-q", str(root), check=False)
         if p.returncode != 0:
-            raise GovkitError(f"git init failed: {p.stderr.strip()}", path=str(root))
+            raise GovkitError(f"git init failed: {p.stderr.decode('utf-8', 'replace').strip()}",
+                              path=str(root))
         # `git init -b` needs git >= 2.28; pointing HEAD works everywhere.
-        _git(["symbolic-ref", "HEAD", f"refs/heads/{branch}"], root)
+        git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}", check=False)
         result.git_initialized = True
         return
     if top != root.resolve():

@@ -127,8 +127,8 @@ def gate_log(wp: str, spec_name: str, spec_sha1: str, branch: str, signature: st
              start: datetime | None = None) -> dict:
     t0 = start or datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
 
-    def iso(t):
-        return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+    from govkit.timeutil import iso
+
     return {"gate_logs": [
         {"wpId": wp, "type": "REFINEMENT", "refinement_path": f".GOV/refinements/{wp}.md",
          "spec_target_resolved": f".GOV/roles_shared/SPEC_CURRENT.md -> {spec_name}",

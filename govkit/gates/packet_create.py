@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -254,7 +253,7 @@ def checkpoint_commit(ws, wp: str, branch: str, rels: list[str]) -> str:
     """Commit exactly rels (as in this worktree) on branch. In the worktree that has the branch
     checked out (copying the files there when it is another one); otherwise with a private index,
     without touching any working tree."""
-    from govkit.git import Git, _env
+    from govkit.git import Git
     from govkit.store import atomic_write_bytes
 
     msg = f"docs: checkpoint packet+refinement [{wp}]"
@@ -277,11 +276,10 @@ def checkpoint_commit(ws, wp: str, branch: str, rels: list[str]) -> str:
         raise GovkitError(f"branch '{branch}' does not exist; cannot checkpoint")
     old = ws.git.out("rev-parse", f"refs/heads/{branch}").strip()
     with tempfile.TemporaryDirectory() as tmp:
-        env = dict(_env(), GIT_INDEX_FILE=str(Path(tmp) / "index"))
+        index = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
 
         def run(*args, input=None):
-            p = subprocess.run(["git", *args], cwd=ws.root, env=env, capture_output=True,
-                               input=input, check=False)
+            p = ws.git.run(*args, input=input, env=index, check=False)
             if p.returncode != 0:
                 raise GovkitError(f"checkpoint failed: git {args[0]}: "
                                   f"{p.stderr.decode('utf-8', 'replace').strip()}")
