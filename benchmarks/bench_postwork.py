@@ -78,9 +78,9 @@ def timed(root: Path, args: list[str], runs: int) -> tuple[float, int]:
 
 
 def git_processes(root: Path) -> tuple[int, int]:
-    from govkit import git as gitmod
-    from govkit.gates.manifest_write import run_manifest
+    from govkit.actions.manifest_write import run_manifest
     from govkit.gates.postwork import check_postwork
+    from govkit.vcs import git as gitmod
     from govkit.workspace import Workspace
 
     s0 = gitmod.spawned()

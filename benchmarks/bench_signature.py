@@ -74,7 +74,7 @@ def fast_import_stream(commits: int, branches: int, files: int = 200) -> bytes:
 
 
 def build(path: Path, commits: int, branches: int) -> None:
-    from govkit import sample
+    from govkit.demo import sample
 
     path.mkdir(parents=True)
     git(path, "init", "-q", "-b", "main")

@@ -58,7 +58,7 @@ DEFAULTS: dict = {
         "rotate_bytes": 67108864,
         "redact_patterns": [],
     },
-    "lock": {"timeout_seconds": 10, "stale_seconds": 600},
+    "lock": {"timeout_seconds": 10},
     "limits": {"max_artifact_bytes": 8388608},
 }
 
@@ -88,10 +88,6 @@ def _merge(base: dict, over: dict) -> dict:
     return out
 
 
-def _schema() -> dict:
-    return json.loads(resources.files("govkit.schemas").joinpath("config.schema.json").read_text())
-
-
 def _line_of(node, path: list) -> int | None:
     """Line of a key path inside a PyYAML node tree (1-based), for error messages."""
     import yaml
@@ -109,18 +105,56 @@ def _line_of(node, path: list) -> int | None:
     return line
 
 
+def _cache(root: Path):
+    from govkit.store import cache
+    from govkit.vcs.head import git_dirs
+
+    dirs = git_dirs(root) if cache.enabled() else None
+    return cache.Cache(dirs[1] / "govkit" / "cache") if dirs else None
+
+
 def load(root: Path) -> Config:
+    """DEFAULTS, or DEFAULTS merged with a valid .GOV/govkit.yaml (GovkitError otherwise).
+
+    A config file that was read and validated before (same bytes, same schema, same govkit)
+    comes from the parse cache: no YAML parser and no JSON Schema validator on the hot path."""
     cfg_path = root / CONFIG_REL
     if not cfg_path.exists():
         return Config(copy.deepcopy(DEFAULTS), None)
-    import yaml
-
-    from govkit.textio import read_text
+    from govkit import __version__
+    from govkit.util.textio import read_text
 
     doc = read_text(cfg_path, CONFIG_REL, allow_empty=True)
+    schema_raw = resources.files("govkit.schemas").joinpath("config.schema.json").read_bytes()
+    store = _cache(root)
+    if store is not None:
+        from govkit.store.cache import key
+
+        k = key("config", __version__, schema_raw, doc.raw)
+        data = store.get(k)
+        if isinstance(data, dict):
+            return Config(_merge(DEFAULTS, data), CONFIG_REL)
+    data = _validated(doc, json.loads(schema_raw))
+    if store is not None and _json_exact(data):
+        store.put(k, data)
+    return Config(_merge(DEFAULTS, data), CONFIG_REL)
+
+
+def _json_exact(data) -> bool:
+    """True when JSON keeps data exactly (YAML can hold dates and non-string keys)."""
     try:
-        node = yaml.compose(doc.text)
-        data = yaml.safe_load(doc.text)
+        return json.loads(json.dumps(data)) == data
+    except (TypeError, ValueError):
+        return False
+
+
+def _validated(doc, schema: dict) -> dict:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        node = yaml.compose(doc.text, Loader=loader)
+        data = yaml.load(doc.text, Loader=loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise GovkitError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=CONFIG_REL,
@@ -131,7 +165,7 @@ def load(root: Path) -> Config:
         raise GovkitError("config must be a mapping of keys", path=CONFIG_REL, line=1)
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(_schema())
+    validator = jsonschema.Draft202012Validator(schema)
     errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         err = errors[0]
@@ -145,4 +179,4 @@ def load(root: Path) -> Config:
             msg = f"'{'.'.join(map(str, keypath)) or '(top)'}': {err.message}"
             hint = "see docs/user-guide.md#configuration"
         raise GovkitError(msg, path=CONFIG_REL, line=_line_of(node, keypath), hint=hint)
-    return Config(_merge(DEFAULTS, data), CONFIG_REL)
+    return data

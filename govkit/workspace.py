@@ -9,9 +9,8 @@ from pathlib import Path, PurePosixPath
 
 from govkit import config as config_mod
 from govkit.errors import GovkitError
-from govkit.textio import Text, read_text
-
-_DRIVE = re.compile(r"^[A-Za-z]:")
+from govkit.util.paths import is_absolute_like
+from govkit.util.textio import Text, read_text
 
 
 class Workspace:
@@ -22,9 +21,10 @@ class Workspace:
         self._md: dict[str, object] = {}
         self._models: dict[tuple, object] = {}
 
-    @classmethod
-    def open(cls, repo: str | os.PathLike | None = None) -> Workspace:
-        from govkit.git import find_root
+    @staticmethod
+    def find_root(repo: str | os.PathLike | None = None) -> Path:
+        """The git top level of repo (default: the current directory), or GovkitError."""
+        from govkit.vcs.git import find_root
 
         start = Path(repo or os.getcwd())
         if not start.is_dir():
@@ -34,12 +34,16 @@ class Workspace:
             raise GovkitError("not inside a git repository", path=str(start),
                               hint="run inside a git work tree, or pass --repo PATH "
                                    "(govkit init DIR sets one up)")
-        return cls(root)
+        return root
+
+    @classmethod
+    def open(cls, repo: str | os.PathLike | None = None) -> Workspace:
+        return cls(cls.find_root(repo))
 
     # ---- paths ----------------------------------------------------------------------------
     @cached_property
     def git(self):
-        from govkit.git import Git
+        from govkit.vcs.git import Git
 
         return Git(self.root)
 
@@ -57,7 +61,7 @@ class Workspace:
             raise GovkitError(f"{what} is empty or invalid: {rel!r}")
         norm = raw.replace("\\", "/")
         pp = PurePosixPath(norm)
-        if pp.is_absolute() or _DRIVE.match(norm) or norm.startswith("//"):
+        if is_absolute_like(norm):
             raise GovkitError(f"{what} must be repository-relative, got absolute path '{raw}'")
         if ".." in pp.parts:
             raise GovkitError(f"{what} '{raw}' leaves the repository ('..' is not allowed)")
@@ -100,10 +104,39 @@ class Workspace:
 
     def md(self, rel: str):
         if rel not in self._md:
-            from govkit import mdparse
-
-            self._md[rel] = mdparse.parse(self.read(rel))
+            self._md[rel] = self.parse_md(self.read(rel))
         return self._md[rel]
+
+    @cached_property
+    def cache(self):
+        """The parse cache in the git common directory, or None (disabled, or no git files)."""
+        from govkit.store import cache
+        from govkit.vcs.head import git_dirs
+
+        dirs = git_dirs(self.root) if cache.enabled() else None
+        return cache.Cache(dirs[1] / "govkit" / "cache") if dirs else None
+
+    def parse_md(self, doc: Text):
+        """The block structure of doc, from the cache when an entry for these exact bytes (and
+        this parser and govkit version) is intact; a broken entry is parsed again."""
+        from govkit import __version__
+        from govkit.model import markdown as mdparse
+
+        store = self.cache
+        if store is None:
+            return mdparse.parse(doc)
+        from govkit.store.cache import key
+
+        k = key("md", str(mdparse.CACHE_VERSION), __version__, doc.raw)
+        data = store.get(k)
+        if isinstance(data, dict):
+            try:
+                return mdparse.MdDoc.from_data(doc, data)
+            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+                pass
+        md = mdparse.parse(doc)
+        store.put(k, md.to_data())
+        return md
 
     def _cached(self, key: tuple, build):
         if key not in self._models:
@@ -169,7 +202,7 @@ class Workspace:
 
         rel = self.p("spec_current")
         return self._cached(("ptr",), lambda: parse_pointer(
-            self.read(rel), self.config.get("spec.file_pattern")))
+            self.read(rel), self.config.get("spec.file_pattern"), self.md(rel)))
 
     def spec_files(self) -> list[str]:
         import fnmatch
@@ -194,7 +227,7 @@ class Workspace:
         return self._cached(("board",), lambda: parse_board(self.read(rel), self.md(rel)))
 
     def registry_rows(self):
-        from govkit.model.board import parse_registry
+        from govkit.model.registry import parse_registry
 
         rel = self.p("traceability_registry")
         if not self.abs(rel).exists():
@@ -202,12 +235,12 @@ class Workspace:
         return self._cached(("registry",), lambda: parse_registry(self.md(rel)))
 
     def registry_map(self):
-        from govkit.model.board import registry_map
+        from govkit.model.registry import registry_map
 
         return registry_map(self.registry_rows())
 
     def signature_rows(self):
-        from govkit.model.board import parse_signature_audit
+        from govkit.model.sigaudit import parse_signature_audit
 
         rel = self.p("signature_audit")
         if not self.abs(rel).exists():
@@ -215,17 +248,41 @@ class Workspace:
         return self._cached(("sigaudit",), lambda: parse_signature_audit(self.md(rel)))
 
     def gate_log(self):
-        from govkit.model.state import parse_gate_log
+        from govkit.model.gatelog import parse_gate_log
 
         rel = self.p("gate_log")
         return self._cached(("gatelog",), lambda: parse_gate_log(
             self.read(rel, optional=True, allow_empty=True), rel))
 
+    def current_spec(self, report=None):
+        """(spec name, MasterSpec) from SPEC_CURRENT, or (None, None); problems become error
+        findings when a report is given."""
+        rel = self.p("spec_current")
+        if not self.abs(rel).exists():
+            if report is not None:
+                report.error("GK-SPEC-POINTER-MISSING", "spec pointer is missing", rel, None,
+                             "create it naming the current Master Spec (govkit init writes one)")
+            return None, None
+        ptr = self.spec_pointer()
+        if not ptr.name:
+            if report is not None:
+                report.error("GK-SPEC-POINTER-EMPTY", "spec pointer names no spec file matching "
+                             f"'{self.config.get('spec.file_pattern')}'", rel, 1,
+                             "write the spec file name, e.g. **Project_Master_Spec_v01.000.md**")
+            return None, None
+        d = self.config.get("spec.dir")
+        spec_rel = ptr.name if d in (".", "") else f"{d}/{ptr.name}"
+        if not self.abs(spec_rel).is_file():
+            if report is not None:
+                report.error("GK-SPEC-MISSING", f"spec pointer names '{ptr.name}', which does not exist",
+                             rel, ptr.line, "fix the pointer or add the spec file")
+            return ptr.name, None
+        return ptr.name, self.spec(ptr.name)
+
     # ---- writing --------------------------------------------------------------------------
     def lock(self, command: str = ""):
-        from govkit.store import WorkspaceLock
+        from govkit.store.lock import WorkspaceLock
 
         return WorkspaceLock(self.abs(self.p("state_dir")) / "lock",
                              timeout=float(self.config.get("lock.timeout_seconds")),
-                             stale_seconds=float(self.config.get("lock.stale_seconds")),
                              command=command)

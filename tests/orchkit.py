@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from govkit import sample
+from govkit.demo import sample
 
 from conftest import commit_all
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from govkit.model.packet import parse_packet
 from govkit.model.refinement import parse_refinement
-from govkit.textio import decode
+from govkit.util.textio import decode
 
 
 def doc(text: str, name: str = "x.md"):

@@ -7,7 +7,7 @@ import shutil
 import time
 from pathlib import Path
 
-from govkit import demo
+from govkit.demo import tour as demo
 
 
 def test_demo_walks_every_stage(tmp_path, gk):
@@ -61,12 +61,3 @@ def test_unexpected_verdict_names_the_stage(tmp_path):
     assert rc == 1
     assert "demo FAILED at stage 'too early'" in text
     assert "never" not in text.split("demo FAILED")[0].split("too early")[-1]
-
-
-def test_steps_needing_missing_commands_are_skipped(tmp_path):
-    lines: list[str] = []
-    steps = [demo.Step("init", "scaffold", demo.step_init),
-             demo.Step("future", "a command from the future", demo.step_audit,
-                       ("no-such-command",))]
-    assert demo.run_demo(str(tmp_path / "y"), out=lines.append, steps=steps) == 0
-    assert any("skipped: `govkit no-such-command`" in line for line in lines)

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from govkit import mdparse
-from govkit.edit import insert_lines, replace_lines, set_field
 from govkit.errors import GovkitError
-from govkit.textio import decode
+from govkit.model import markdown as mdparse
+from govkit.model.edit import insert_lines, replace_lines, set_field
+from govkit.util.textio import decode
 
 
 @pytest.mark.parametrize("eol", [b"\n", b"\r\n"])

@@ -154,7 +154,7 @@ def test_forbidden_patterns_from_config(ws, gk):
 
 
 def test_globs():
-    from govkit.globs import matches
+    from govkit.util.globs import matches
     assert matches("src/api/x.py", "src/api/") and not matches("src/apix.py", "src/api/")
     assert matches("src/a/b/c.py", "src/**/*.py") and matches("src/c.py", "src/**/*.py")
     assert not matches("src/c.pyc", "src/**/*.py") and matches("src/x", "src")

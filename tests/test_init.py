@@ -152,7 +152,7 @@ def test_with_config_writes_a_valid_commented_example(repo, gk):
 
 
 def test_uncommented_example_config_equals_the_defaults(tmp_path):
-    text = (ROOT / "templates" / "govkit.yaml").read_text()
+    text = (ROOT / "govkit" / "templates" / "govkit.yaml").read_text()
     key = re.compile(r"^# ( *[a-z_]+:| +- | +[a-z_]+:)")
     lines = [line[2:] if key.match(line) else line for line in text.splitlines()]
     root = tmp_path / "r"
@@ -170,7 +170,7 @@ def test_uncommented_example_config_equals_the_defaults(tmp_path):
 # ---- the justfile ------------------------------------------------------------------------------
 
 def test_justfile_has_the_kernel_recipes_and_quotes_arguments():
-    text = (ROOT / "templates" / "justfile").read_text()
+    text = (ROOT / "govkit" / "templates" / "justfile").read_text()
     assert "set positional-arguments" in text
     for name in RECIPES:
         assert re.search(rf"^{re.escape(name)}\b.*:$", text, re.MULTILINE), name

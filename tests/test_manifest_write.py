@@ -107,9 +107,9 @@ def test_no_change_writes_nothing(repo, gk):
 
 def test_git_calls_are_batched(repo):
     """The number of git processes does not grow with the number of changed files."""
-    from govkit import git as gitmod
-    from govkit.gates.manifest_write import run_manifest
+    from govkit.actions.manifest_write import run_manifest
     from govkit.gates.postwork import check_postwork
+    from govkit.vcs import git as gitmod
     from govkit.workspace import Workspace
 
     counts = []

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from govkit import mdparse, sample
+from govkit.demo import sample
 from govkit.errors import GovkitError
-from govkit.model.board import (
-    parse_board,
-    parse_registry,
-    parse_signature_audit,
-    registry_map,
-)
+from govkit.model import markdown as mdparse
+from govkit.model.board import parse_board
+from govkit.model.gatelog import parse_gate_log
 from govkit.model.packet import parse_packet
 from govkit.model.refinement import parse_refinement
+from govkit.model.registry import parse_registry, registry_map
+from govkit.model.sigaudit import parse_signature_audit
 from govkit.model.spec import MasterSpec, newest, parse_pointer
-from govkit.model.state import parse_gate_log, parse_validator_state
-from govkit.textio import decode
+from govkit.model.validator_state import parse_validator_state
+from govkit.util.textio import decode
 
 
 def doc(text: str, name: str = "x.md"):

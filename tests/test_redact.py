@@ -7,7 +7,7 @@ import json
 import pytest
 
 from govkit.errors import GovkitError
-from govkit.redact import redact, redact_text
+from govkit.util.redact import redact, redact_text
 
 GH = "ghp_" + "A1b2C3d4E5f6G7h8I9j0K1l2M3n4O5p6Q7r8"
 SECRETS = {

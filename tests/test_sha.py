@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 
-from govkit import cor701
+from govkit.model import cor701
 
 from conftest import git
 

@@ -20,7 +20,7 @@ def test_checkpoint_carries_the_orchestrator_records_to_the_wp_branch(repo, gk):
     assert p.returncode == 1 and "GK-PRE-SCOPE" in p.stdout and "GK-PRE-PREPARE" not in p.stdout
     pkt = wt / ".GOV" / "task_packets" / f"{WP}.md"
     text = pkt.read_text()
-    from govkit.sample import fill_packet
+    from govkit.demo.sample import fill_packet
     pkt.write_text(fill_packet(text))
     git(wt, "commit", "-q", "-am", "docs: fill packet")
     p = gk("pre-work", WP, cwd=wt)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govkit import sample
+from govkit.demo import sample
 
 from conftest import commit_all, git
 

@@ -9,8 +9,13 @@ from __future__ import annotations
 import base64
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
+from govkit.util import canonjson
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 FORMAT = "govkit-audit-checkpoint/1"
 _FIELDS = ("format", "trail", "records", "last_seq", "last_hash", "created", "key_id")
@@ -19,15 +24,15 @@ _FIELDS = ("format", "trail", "records", "last_seq", "last_hash", "created", "ke
 def statement(cp: dict) -> bytes:
     """The signed bytes: canonical JSON of every field but the signature."""
     body = {k: cp[k] for k in _FIELDS}
-    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return canonjson.dumpb(body)
 
 
 def make(trail_rel: str, records: int, last_seq: int, last_hash: str, key_id: str, priv) -> dict:
-    from govkit import keys
-    from govkit.audit.trail import utc_now
+    from govkit.signing import keys
+    from govkit.util.timeutil import iso_us
 
     cp = {"format": FORMAT, "trail": trail_rel, "records": records, "last_seq": last_seq,
-          "last_hash": last_hash, "created": utc_now(), "key_id": key_id}
+          "last_hash": last_hash, "created": iso_us(), "key_id": key_id}
     cp["signature"] = base64.b64encode(keys.sign(priv, statement(cp))).decode("ascii")
     return cp
 
@@ -50,9 +55,9 @@ def load(path: Path) -> dict:
     return cp
 
 
-def check_signature(ws, cp: dict, report, shown: str) -> bool:
+def check_signature(ws: Workspace, cp: dict, report, shown: str) -> bool:
     """Add a finding and return False when the signature is not good."""
-    from govkit import keys
+    from govkit.signing import keys
 
     trusted = ws.config.get("approvals.trusted_keys") or []
     if trusted and cp["key_id"] not in trusted:

@@ -7,12 +7,13 @@ import re
 import time
 from pathlib import Path
 
+from govkit.util.timeutil import compact_us
+
 _STAMP = r"\d{8}T\d{6}\.\d{6}Z"
 
 
 def stamp() -> str:
-    t = time.time()
-    return time.strftime("%Y%m%dT%H%M%S", time.gmtime(t)) + f".{int(t * 1e6) % 1000000:06d}Z"
+    return compact_us()
 
 
 def _names(path: Path) -> list[str]:

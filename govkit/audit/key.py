@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govkit.config import CONFIG_REL
 from govkit.errors import GovkitError
+from govkit.util.paths import inside
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 ENV = "GOVKIT_AUDIT_KEY"
 
@@ -29,9 +34,8 @@ def load_key(root: Path, configured: str | None) -> tuple[bytes | None, str]:
     if not configured:
         return None, "none"
     path = key_file_path(root, configured)
-    root_real = Path(os.path.realpath(root))
     real = Path(os.path.realpath(path))
-    if real == root_real or root_real in real.parents:
+    if inside(real, root):
         raise GovkitError(
             f"audit key file '{configured}' is inside the repository; a key there would be "
             "committed and anyone could forge the trail", path=CONFIG_REL,
@@ -53,5 +57,5 @@ def load_key(root: Path, configured: str | None) -> tuple[bytes | None, str]:
     return key, f"key file {path}"
 
 
-def load_for(ws) -> tuple[bytes | None, str]:
+def load_for(ws: Workspace) -> tuple[bytes | None, str]:
     return load_key(ws.root, ws.config.get("audit.key_file"))

@@ -3,23 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 
 from govkit.audit import files
 from govkit.errors import GovkitError
+from govkit.util import timeutil
 
 
 def parse_since(text: str) -> str:
     """An ISO date or date-time (UTC unless it names an offset) -> the trail's ts format."""
-    try:
-        dt = datetime.fromisoformat(text.strip())
-    except ValueError:
+    since = timeutil.parse_since(text)
+    if since is None:
         raise GovkitError(f"--since: not an ISO date or time: {text!r}",
-                          hint="use e.g. 2024-05-01 or 2024-05-01T12:00:00Z") from None
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+                          hint="use e.g. 2024-05-01 or 2024-05-01T12:00:00Z")
+    return since
 
 
 def records(path: Path, wp: str | None = None, kind: str | None = None,

@@ -11,14 +11,15 @@ import hashlib
 import hmac as hmac_mod
 import json
 
+from govkit.util import canonjson
+
 GENESIS = "0" * 64
 KINDS = ("intent", "result", "denied", "event")
 KEY_ENABLED = "audit-key-enabled"  # event written when a key signs an unsigned trail
 FIELDS = ("seq", "ts", "kind", "actor", "command", "wp", "data", "prev_hash")
 _FIELDSET = frozenset(FIELDS)
 
-_dumps = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=True,
-                          allow_nan=False, default=str).encode
+_dumps = canonjson.dumps
 _loads = json.JSONDecoder().decode
 
 
@@ -90,3 +91,25 @@ def _field_problem(rec: dict, stored) -> None:
 def mac_ok(rec: dict, key: bytes) -> bool:
     m = rec.get("hmac")
     return isinstance(m, str) and hmac_mod.compare_digest(m, mac(key, rec["_body"]))
+
+
+# What breaks a record's place in the chain (the writer and `audit verify` apply the same rules).
+SEQ, LINK, HMAC_WRONG, HMAC_MISSING = "seq", "link", "hmac-wrong", "hmac-missing"
+
+
+def chain_breaks(rec: dict, expect_seq: int | None, prev_hash: str | None, key: bytes | None,
+                 signed_before: bool) -> list[str]:
+    """The chain rules a parsed record breaks, in order: its seq must follow expect_seq, its
+    prev_hash must be prev_hash (None: unknown, not checked), its HMAC must verify with key
+    (None: not checked), and once a record was signed every later one must be."""
+    out = []
+    if expect_seq is not None and rec["seq"] != expect_seq:
+        out.append(SEQ)
+    if prev_hash is not None and rec["prev_hash"] != prev_hash:
+        out.append(LINK)
+    if "hmac" in rec:
+        if key is not None and not mac_ok(rec, key):
+            out.append(HMAC_WRONG)
+    elif signed_before:
+        out.append(HMAC_MISSING)
+    return out

@@ -16,30 +16,33 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import sys
 import threading
 import time
 import weakref
-from contextlib import contextmanager
 from pathlib import Path
 
 from govkit.audit import files
-from govkit.audit.record import GENESIS, KEY_ENABLED, Bad, mac_ok, parse, seal
+from govkit.audit.record import (
+    GENESIS,
+    HMAC_MISSING,
+    HMAC_WRONG,
+    KEY_ENABLED,
+    LINK,
+    SEQ,
+    Bad,
+    chain_breaks,
+    parse,
+    seal,
+)
 from govkit.errors import GovkitError
-from govkit.store import fsync_dir, write_new
+from govkit.store.atomic import fsync_dir, write_new
+from govkit.store.lock import file_lock as _path_lock
+from govkit.util.timeutil import iso_us
+from govkit.util.warn import warn
 
 FLUSH_SECONDS = 0.1
 _SPLIT_WRITES = bool(os.environ.get("GOVKIT_TEST_SPLIT_WRITES"))
 _CHUNK = 1 << 20
-
-
-def _warn(msg: str) -> None:
-    print(f"govkit: warning: {msg}", file=sys.stderr)
-
-
-def utc_now() -> str:
-    t = time.time()
-    return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(t)) + f".{int(t * 1e6) % 1000000:06d}Z"
 
 
 def default_actor() -> str:
@@ -54,59 +57,15 @@ def default_actor() -> str:
         return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
 
 
-class _PathLock:
-    """One per trail file and process: an RLock (threads, nested use, several Trail objects)
-    around an exclusive OS lock on a sidecar file, which the kernel drops if the process dies."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.mutex = threading.RLock()
-        self.depth = 0
-        self.fh = None
-
-    def _os_lock(self, on: bool) -> None:
-        if self.fh is None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self.fh = open(self.path, "a+b")
-        if os.name == "posix":
-            import fcntl
-
-            fcntl.flock(self.fh.fileno(), fcntl.LOCK_EX if on else fcntl.LOCK_UN)
-        else:  # pragma: no cover - Windows
-            import msvcrt
-
-            self.fh.seek(0)
-            msvcrt.locking(self.fh.fileno(), msvcrt.LK_LOCK if on else msvcrt.LK_UNLCK, 1)
-
-    @contextmanager
-    def hold(self):
-        with self.mutex:
-            if self.depth == 0:
-                self._os_lock(True)
-            self.depth += 1
-            try:
-                yield
-            finally:
-                self.depth -= 1
-                if self.depth == 0:
-                    self._os_lock(False)
-
-
-_locks: dict[str, _PathLock] = {}
-_locks_mutex = threading.Lock()
-
-
-def _path_lock(path: Path) -> _PathLock:
-    key = os.path.abspath(path)
-    with _locks_mutex:
-        if key not in _locks:
-            _locks[key] = _PathLock(Path(key))
-        return _locks[key]
+# Locking: _path_lock(sidecar) is the one lock per trail file and process (govkit.store.lock):
+# an in-process lock (re-entrant for its thread: nested use, several Trail objects; exclusive
+# across threads) around an exclusive OS lock on the sidecar, which the kernel drops if the
+# process dies.
 
 
 class Trail:
     def __init__(self, path, key: bytes | None = None, rotate_bytes: int = 0,
-                 actor: str | None = None, redact_patterns=(), warn=_warn):
+                 actor: str | None = None, redact_patterns=(), warn=warn):
         self.path = Path(path)
         self.key = key or None
         self.rotate_bytes = int(rotate_bytes or 0)
@@ -187,9 +146,9 @@ class Trail:
         return done
 
     def append(self, kind: str, command: str, wp: str | None = None, data=None) -> int | None:
-        from govkit.redact import redact, redact_text
+        from govkit.util.redact import redact, redact_text
 
-        rec = {"ts": utc_now(), "kind": kind, "actor": self.actor,
+        rec = {"ts": iso_us(), "kind": kind, "actor": self.actor,
                "command": redact_text(str(command), self.redact_patterns),
                "wp": redact_text(wp, self.redact_patterns) if wp is not None else None,
                "data": redact(data if data is not None else {}, self.redact_patterns)}
@@ -241,11 +200,11 @@ class Trail:
                 "nothing was written", hint="set GOVKIT_AUDIT_KEY or audit.key_file")
         batch = []
         if self.key is not None and not self.signed and self.seq > 0:
-            batch.append({"ts": utc_now(), "kind": "event", "actor": self.actor,
+            batch.append({"ts": iso_us(), "kind": "event", "actor": self.actor,
                           "command": KEY_ENABLED, "wp": None,
                           "data": {"unsigned_records": self.seq}})
         if self._notice is not None:
-            batch.append({"ts": utc_now(), "kind": "event", "actor": self.actor,
+            batch.append({"ts": iso_us(), "kind": "event", "actor": self.actor,
                           "command": "audit-recover", "wp": None, "data": self._notice})
         batch.extend(self._events)
         batch.extend(recs)
@@ -377,15 +336,13 @@ class Trail:
             rec = parse(line)
         except Bad as exc:
             return exc.message
-        if rec["seq"] != self.seq + 1:
-            return f"seq {rec['seq']} where {self.seq + 1} was expected"
-        if rec["prev_hash"] != self.hash:
-            return f"record {rec['seq']} does not link to the previous record's hash"
-        if "hmac" in rec:
-            if self.key is not None and not mac_ok(rec, self.key):
-                return f"record {rec['seq']} has a wrong HMAC"
-        elif self.signed:
-            return f"record {rec['seq']} has no HMAC although the records before it do"
+        breaks = chain_breaks(rec, self.seq + 1, self.hash, self.key, self.signed)
+        if breaks:
+            return {SEQ: f"seq {rec['seq']} where {self.seq + 1} was expected",
+                    LINK: f"record {rec['seq']} does not link to the previous record's hash",
+                    HMAC_WRONG: f"record {rec['seq']} has a wrong HMAC",
+                    HMAC_MISSING: f"record {rec['seq']} has no HMAC although the records "
+                                  "before it do"}[breaks[0]]
         self.seq, self.hash, self.signed = rec["seq"], rec["hash"], "hmac" in rec
         if rec["kind"] == "intent":
             self.open_intents[rec["seq"]] = [rec["command"], rec["wp"]]
@@ -464,4 +421,4 @@ def _flush_all() -> None:
         try:
             trail.flush()
         except Exception as exc:  # noqa: BLE001 - at exit: warn, never a traceback
-            _warn(f"audit trail {trail.path}: buffered events not written: {exc}")
+            warn(f"audit trail {trail.path}: buffered events not written: {exc}")

@@ -9,8 +9,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from govkit.audit import files
-from govkit.audit.record import GENESIS, KEY_ENABLED, Bad, mac_ok, parse
-from govkit.report import Report
+from govkit.audit.record import (
+    GENESIS,
+    HMAC_MISSING,
+    HMAC_WRONG,
+    KEY_ENABLED,
+    LINK,
+    SEQ,
+    Bad,
+    chain_breaks,
+    parse,
+)
+from govkit.result import Report
 
 _BAD = {"PARSE": "GK-AUDIT-PARSE", "FIELDS": "GK-AUDIT-FIELDS", "HASH": "GK-AUDIT-HASH"}
 HINT = "compare with a backup or a checkpoint; `govkit audit show` lists the records around it"
@@ -77,10 +87,11 @@ class Verifier:
             return
         seq = rec["seq"]
         self.records += 1
-        if self.expect_seq is not None and seq != self.expect_seq:
+        breaks = chain_breaks(rec, self.expect_seq, self.last_hash, self.key, self.signed_seen)
+        if SEQ in breaks:
             self.error("GK-AUDIT-SEQ", f"seq {seq} where {self.expect_seq} was expected (a record "
                        "was deleted, inserted or moved)")
-        if self.last_hash is not None and rec["prev_hash"] != self.last_hash:
+        if LINK in breaks:
             first = self.last_hash == GENESIS
             self.error("GK-AUDIT-CHAIN", f"record {seq} does not link to "
                        + ("the genesis value (earlier files missing?)" if first else
@@ -90,10 +101,10 @@ class Verifier:
             if not self.signed_seen and self.unsigned_prefix:
                 self._check_key_enabled(rec)
             self.signed_seen = True
-            if self.key is not None and not mac_ok(rec, self.key):
+            if HMAC_WRONG in breaks:
                 self.error("GK-AUDIT-HMAC", f"record {seq} has a wrong HMAC: it was changed or "
                            "re-signed by someone without the key (or the key is not this trail's)")
-        elif self.signed_seen:
+        elif HMAC_MISSING in breaks:
             self.error("GK-AUDIT-HMAC", f"record {seq} has no HMAC although the records before "
                        "it do (HMAC removed?)")
         else:

@@ -3,28 +3,13 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import emit, get_ctx, output_options
-from govkit.cli.main import cli
 
 _KINDS = ("intent", "result", "denied", "event")
-
-
-def _trail_file(ws, file_: str | None) -> Path:
-    from govkit.audit import hook
-    from govkit.errors import GovkitError
-
-    if file_ is None:
-        return hook.trail_path(ws)
-    path = Path(file_).resolve()
-    if not path.is_file():
-        raise GovkitError("audit trail file not found", path=file_,
-                          hint="pass the trail's current file (rotated siblings are found "
-                               "next to it)")
-    return path
 
 
 @cli.group("audit")
@@ -42,28 +27,11 @@ def verify_cmd(file_, checkpoint, fmt, as_json):
     """Check seq, hash chain, HMAC and intent/result pairing of every trail file.
 
     Text output stops at the first problem (file, line, what broke); --json lists them all."""
-    from govkit.audit import checkpoint as cp_mod
-    from govkit.audit.doctor import display_for
-    from govkit.audit.key import load_for
-    from govkit.audit.verify import verify_trail
-    from govkit.report import Report
+    from govkit.gates.audit_verify import check_trail
 
     ctx = get_ctx()
-    ws = ctx.workspace()
-    key, _ = load_for(ws)
-    path = _trail_file(ws, file_)
-    show = display_for(ws.root)
     everything = as_json or (fmt or ctx.fmt) not in ("text", "gate")
-    report = Report("audit-verify")
-    cp = None
-    if checkpoint:
-        cp = cp_mod.load(Path(checkpoint))
-        report.facts["checkpoint"] = checkpoint
-        cp_mod.check_signature(ws, cp, report, checkpoint)
-    if everything or report.passed:
-        verify_trail(path, key, show, all_problems=everything, checkpoint=cp, report=report)
-    if not report.passed:
-        report.next_commands.append("govkit audit verify --json (every problem)")
+    report = check_trail(ctx.workspace(), file_, checkpoint, everything)
     emit(report, fmt, as_json, audit=False)
 
 
@@ -81,11 +49,12 @@ def show_cmd(wp, kind, since, limit, file_, as_json):
     from collections import deque
 
     from govkit.audit.query import one_line, parse_since, records
+    from govkit.gates.audit_verify import trail_file
 
     ctx = get_ctx()
     since_ts = parse_since(since) if since else None
     ws = ctx.workspace()
-    path = _trail_file(ws, file_)
+    path = trail_file(ws, file_)
     rows = records(path, wp, kind, since_ts)
     if limit:
         rows = deque(rows, maxlen=limit)
@@ -103,42 +72,10 @@ def show_cmd(wp, kind, since, limit, file_, as_json):
 @output_options
 def checkpoint_cmd(out, key_id, fmt, as_json):
     """Write a checkpoint (record count, last hash) signed with the operator's Ed25519 key."""
-    from govkit import keys
-    from govkit.audit import checkpoint as cp_mod
-    from govkit.audit import files, hook
-    from govkit.audit.doctor import display_for
-    from govkit.audit.verify import verify_trail
-    from govkit.errors import GovkitError
-    from govkit.report import Report
-    from govkit.store import atomic_write_bytes
+    from govkit.actions.checkpoint import write_checkpoint
 
-    ws = get_ctx().workspace()
-    path = hook.trail_path(ws)
-    show = display_for(ws.root)
-    if not files.chain(path):
-        raise GovkitError("there is no audit trail to checkpoint yet", path=show(path))
-    key_id = keys.check_key_id(key_id) if key_id else keys.default_key_id()
-    priv = keys.load_private_key(key_id)
-    trail = hook.get_trail(ws, force=True)
-    with ws.lock("audit checkpoint"):
-        trail.flush()
-        report = verify_trail(path, trail.key, show, all_problems=False,
-                              report=Report("audit-checkpoint"))
-        if not report.passed:
-            report.next_commands.append("govkit audit verify --json")
-            emit(report, fmt, as_json, audit=False)
-        trail.pending()  # sync: the index and the file agree
-        out_path = (Path(out).resolve() if out
-                    else path.parent / f"checkpoint-{files.stamp()}.json")
-        seq = hook.intent(ws, "audit checkpoint", None, {"out": show(out_path)})
-        trail.pending()
-        cp = cp_mod.make(show(path), trail.seq, trail.seq, trail.hash, key_id, priv)
-        atomic_write_bytes(out_path, (json.dumps(cp, indent=2) + "\n").encode("utf-8"))
-        hook.result(ws, seq, True, {"out": show(out_path), "last_seq": cp["last_seq"]})
-    report.facts.update({"checkpoint": show(out_path), "covers": f"{cp['records']} records",
-                         "last_hash": cp["last_hash"], "key_id": key_id})
-    report.next_commands.append(f"govkit audit verify --checkpoint {show(out_path)}")
-    emit(report, fmt, as_json)
+    report = write_checkpoint(get_ctx().workspace(), out, key_id)
+    emit(report, fmt, as_json, audit=report.passed)
 
 
 @cli.command("doctor")
@@ -146,9 +83,9 @@ def checkpoint_cmd(out, key_id, fmt, as_json):
 def doctor_cmd(fmt, as_json):
     """One health report: config, audit key and trail, open intents, locks, transactions, runs.
 
-    Repairs what is safe (stale locks, interrupted transactions, crash tails, abandoned intents)
+    Repairs what is safe (interrupted transactions, crash tails, abandoned intents)
     and says so; exits 1 when something needs you, with the command that fixes it."""
-    from govkit.audit.doctor import diagnose
+    from govkit.ops.doctor import diagnose
 
     ctx = get_ctx()
     report, ws = diagnose(ctx.repo)

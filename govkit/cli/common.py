@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import click
 
-from govkit.render import FORMATS, render, use_color
-from govkit.report import Report
+from govkit.report.render import FORMATS, render, use_color
+from govkit.result import Report
 
 
 @dataclass
@@ -24,9 +24,9 @@ class Ctx:
             from govkit.workspace import Workspace
 
             self._ws = Workspace.open(self.repo)
-            from govkit.recovery import recover_on_open
+            from govkit.txn.recover import recover
 
-            recover_on_open(self._ws)
+            recover(self._ws)
         return self._ws
 
 
@@ -63,7 +63,7 @@ def emit(report: Report, fmt: str | None = None, as_json: bool = False, command:
     ctx = get_ctx()
     fmt = "json" if as_json else (fmt or ctx.fmt)
     if audit and ctx._ws is not None:
-        from govkit.audit.hook import gate_event
+        from govkit.audit.recorder import gate_event
 
         gate_event(ctx._ws, report, command or report.gate)
     out = render(report, fmt, color=use_color(sys.stdout), verbosity=ctx.verbosity)

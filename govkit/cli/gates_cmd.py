@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import emit, get_ctx, output_options
-from govkit.cli.main import cli
 
 
 @cli.command("gate-check")
@@ -68,7 +68,7 @@ def ci(fmt, as_json):
     from govkit.gates.board import check_board
     from govkit.gates.drift import check_forbidden
     from govkit.gates.spec import check_spec
-    from govkit.report import Report
+    from govkit.result import Report
 
     ws = get_ctx().workspace()
     report = Report("ci")

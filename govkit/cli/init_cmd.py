@@ -7,8 +7,8 @@ import sys
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import get_ctx
-from govkit.cli.main import cli
 
 
 @cli.command("init")
@@ -23,7 +23,7 @@ def init(directory, with_config, as_json):
     (`git init`) if it is not one. Existing files are never overwritten: they are listed as
     skipped. Exit 0.
     """
-    from govkit.initspace import init_workspace
+    from govkit.ops.init import init_workspace
 
     ctx = get_ctx()
     target = directory or ctx.repo
@@ -55,6 +55,6 @@ def demo(directory):
     DIRECTORY must not exist or be empty (default: a new temporary directory, printed).
     Exit 0 when every stage gave its expected verdict, 1 naming the stage that did not.
     """
-    from govkit.demo import run_demo
+    from govkit.demo.tour import run_demo
 
     sys.exit(run_demo(directory, out=click.echo))

@@ -8,14 +8,14 @@ import sys
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import emit, get_ctx, output_options
-from govkit.cli.main import cli
 
 
 def _run(command: str, fmt, as_json, fn, *args, **kw):
     """Run one recording gate; a refusal renders its findings and exits 1 (or 2: bad input)."""
-    from govkit.gates.orchestrator import Refused
-    from govkit.render import render, use_color
+    from govkit.actions.common import Refused
+    from govkit.report.render import render, use_color
 
     ws = get_ctx().workspace()
     try:
@@ -36,7 +36,7 @@ def _run(command: str, fmt, as_json, fn, *args, **kw):
 @output_options
 def record_refinement_cmd(wp, path, fmt, as_json):
     """Record a complete refinement for review (signing waits for a new turn)."""
-    from govkit.gates.record import record_refinement
+    from govkit.actions.prepare import record_refinement
 
     _run("record-refinement", fmt, as_json, record_refinement, wp, path)
 
@@ -48,7 +48,7 @@ def record_refinement_cmd(wp, path, fmt, as_json):
 def record_signature_cmd(wp, signature, fmt, as_json):
     """Record the operator's one-time signature: refinement, SIGNATURE_AUDIT and gate log in
     one transaction."""
-    from govkit.gates.signature import record_signature
+    from govkit.actions.sign import record_signature
 
     _run("record-signature", fmt, as_json, record_signature, wp, signature)
 
@@ -62,7 +62,7 @@ def record_signature_cmd(wp, signature, fmt, as_json):
 @output_options
 def record_prepare_cmd(wp, coder, branch, worktree_dir, fmt, as_json):
     """Record the coder assignment, branch and worktree of a signed WP."""
-    from govkit.gates.record import record_prepare
+    from govkit.actions.prepare import record_prepare
 
     _run("record-prepare", fmt, as_json, record_prepare, wp, coder, branch, worktree_dir)
 
@@ -73,7 +73,7 @@ def record_prepare_cmd(wp, coder, branch, worktree_dir, fmt, as_json):
 @output_options
 def worktree_add_cmd(wp, base, fmt, as_json):
     """Create the WP branch and its worktree (never touches an existing directory)."""
-    from govkit.gates.record import worktree_add
+    from govkit.actions.prepare import worktree_add
 
     _run("worktree-add", fmt, as_json, worktree_add, wp, base)
 
@@ -87,7 +87,7 @@ def worktree_add_cmd(wp, base, fmt, as_json):
 @output_options
 def create_task_packet_cmd(wp, checkpoint, requestor, agent_id, fmt, as_json):
     """Create the locked task packet from a signed, prepared refinement."""
-    from govkit.gates.packet_create import create_task_packet
+    from govkit.actions.packet import create_task_packet
 
     _run("create-task-packet", fmt, as_json, create_task_packet, wp, checkpoint=checkpoint,
          requestor=requestor, agent_id=agent_id)
@@ -103,7 +103,7 @@ def stub_group():
 @output_options
 def stub_create_cmd(wp, fmt, as_json):
     """Write task_packets/stubs/<WP>.md and list it in the board's stub section."""
-    from govkit.gates.stub import stub_create
+    from govkit.actions.stub import stub_create
 
     _run("stub create", fmt, as_json, stub_create, wp)
 
@@ -114,7 +114,7 @@ def stub_create_cmd(wp, fmt, as_json):
 @output_options
 def stub_activate_cmd(wp, checkpoint, fmt, as_json):
     """Activate a stub through refine/sign/prepare/create; update registry and board."""
-    from govkit.gates.stub import stub_activate
+    from govkit.actions.stub import stub_activate
 
     _run("stub activate", fmt, as_json, stub_activate, wp, checkpoint=checkpoint)
 
@@ -125,7 +125,7 @@ def stub_activate_cmd(wp, checkpoint, fmt, as_json):
 @output_options
 def approve_cmd(wp, key_id, fmt, as_json):
     """Sign an approval statement over the refinement as it is now (Ed25519)."""
-    from govkit.approvals import approve
+    from govkit.actions.approve import approve
 
     _run("approve", fmt, as_json, approve, wp, key_id=key_id)
 
@@ -150,6 +150,6 @@ if isinstance(_keys, click.Group) and "init" not in _keys.commands:
     @output_options
     def keys_init_cmd(key_id, trust, fmt, as_json):
         """Create a key pair: private key outside the repo (0600), public key in .GOV/keys/."""
-        from govkit.approvals import keys_init
+        from govkit.actions.approve import keys_init
 
         _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)

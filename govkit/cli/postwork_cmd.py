@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import emit, get_ctx, output_options
-from govkit.cli.main import cli
 
 
 @cli.command("post-work")
@@ -31,7 +31,7 @@ def post_work(wp, range_arg, rev, fmt, as_json):
 @output_options
 def manifest(wp, write, range_arg, rev, fmt, as_json):
     """Compute the COR-701 manifest from the diff (tight windows, delta, pre/post SHA-1)."""
-    from govkit.gates.manifest_write import run_manifest
+    from govkit.actions.manifest_write import run_manifest
 
     ctx = get_ctx()
     ws = ctx.workspace()
@@ -47,7 +47,7 @@ def manifest(wp, write, range_arg, rev, fmt, as_json):
 @output_options
 def sha(file, fmt, as_json):
     """COR-701 SHA-1 of FILE at HEAD, in the index and in the work tree, and what to declare."""
-    from govkit.cor701 import sha_report
+    from govkit.gates.sha import sha_report
 
     ws = get_ctx().workspace()
     emit(sha_report(ws, file), fmt, as_json, audit=False)

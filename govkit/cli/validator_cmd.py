@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from govkit.cli.app import cli
 from govkit.cli.common import emit, get_ctx, output_options
-from govkit.cli.main import cli
 
 
 @cli.group("validator-gate")
@@ -14,7 +14,7 @@ def validator_gate():
 
 
 def _run(action, wp, verdict=None, fmt=None, as_json=False):
-    from govkit.gates.validator import run
+    from govkit.actions.validator import run
 
     emit(run(get_ctx().workspace(), wp, action, verdict), fmt, as_json)
 

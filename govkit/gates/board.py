@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+from typing import TYPE_CHECKING
 
 from govkit.model.common import is_placeholder
-from govkit.report import Report
+from govkit.result import Report
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 CHECKED = {"IN PROGRESS": ("IN_PROGRESS",), "DONE": ("VALIDATED", "FAIL", "OUTDATED_ONLY"),
            "SUPERSEDED": ("SUPERSEDED",)}
@@ -23,7 +27,7 @@ def _section_key(name: str) -> str | None:
     return "SUPERSEDED" if n.startswith("SUPERSEDED") else None
 
 
-def check_board(ws) -> Report:
+def check_board(ws: Workspace) -> Report:
     report = Report("board-check")
     rel = ws.p("task_board")
     if not ws.abs(rel).is_file():
@@ -62,14 +66,14 @@ def check_board(ws) -> Report:
     return report
 
 
-def _packet_names(ws) -> list[str]:
+def _packet_names(ws: Workspace) -> list[str]:
     d = ws.abs(ws.p("task_packets_dir"))
     if not d.is_dir():
         return []
     return sorted(n for n in os.listdir(d) if n.endswith(".md") and (d / n).is_file())
 
 
-def _check_claims(ws, report: Report) -> None:
+def _check_claims(ws: Workspace, report: Report) -> None:
     for name in _packet_names(ws):
         rel = f"{ws.p('task_packets_dir')}/{name}"
         pkt = ws.packet(rel)
@@ -84,7 +88,7 @@ def _check_claims(ws, report: Report) -> None:
                          "or EXTRA_HIGH", rel, pkt.coder_reasoning_strength.line or None)
 
 
-def _check_traceability(ws, board, report: Report) -> None:
+def _check_traceability(ws: Workspace, board, report: Report) -> None:
     reg = ws.registry_map()
     reg_rel = ws.p("traceability_registry")
     pdir = ws.p("task_packets_dir")

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
-from govkit.globs import any_match
-from govkit.report import Report
+from govkit.result import Report
+from govkit.util.globs import any_match
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 
-def check_forbidden(ws, report: Report | None = None) -> Report:
+def check_forbidden(ws: Workspace, report: Report | None = None) -> Report:
     report = report or Report("forbidden-patterns")
     rules = ws.config.get("forbidden_patterns")
     if not rules:

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from govkit.mdparse import heading_matches
-from govkit.report import Report
+from typing import TYPE_CHECKING
+
+from govkit.model.markdown import heading_matches
+from govkit.result import Report
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 MARKER = "SKELETON APPROVED"
 
@@ -13,7 +18,7 @@ def _is_impl_heading(text: str) -> bool:
     return t.startswith("VALIDATION (CODER)") or heading_matches(t, "VALIDATION REPORT")
 
 
-def check_phases(ws, wp: str, packet_rel: str | None = None) -> Report:
+def check_phases(ws: Workspace, wp: str, packet_rel: str | None = None) -> Report:
     report = Report("gate-check", wp)
     rel = packet_rel or ws.resolve_packet(wp)[0]
     pkt = ws.packet(rel)

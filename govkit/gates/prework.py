@@ -5,22 +5,21 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govkit.gates.phase import check_phases
 from govkit.gates.refinement import check_refinement
 from govkit.model.common import is_placeholder
-from govkit.report import Report
+from govkit.model.cor701 import GATE_NAMES, MANIFEST_FIELDS
+from govkit.result import Report
 
-MANIFEST_FIELDS = ("Target File", "Start", "End", "Pre-SHA1", "Post-SHA1", "Line Delta",
-                   "Gates Passed")
-GATE_NAMES = ("anchors_present", "window_matches_plan", "rails_untouched_outside_window",
-              "filename_canonical_and_openable", "pre_sha1_captured", "post_sha1_captured",
-              "line_delta_equals_expected", "all_links_resolvable",
-              "manifest_written_and_path_returned", "current_file_matches_preimage")
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
+
 _ISO_Z = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z$")
 
 
-def check_prework(ws, wp: str) -> Report:
+def check_prework(ws: Workspace, wp: str) -> Report:
     report = Report("pre-work", wp)
     rel, how = ws.resolve_packet(wp)
     report.facts["packet"] = rel
@@ -51,7 +50,7 @@ def check_prework(ws, wp: str) -> Report:
     return report
 
 
-def _check_prepare(ws, wp: str, pkt, report: Report) -> None:
+def _check_prepare(ws: Workspace, wp: str, pkt, report: Report) -> None:
     log = ws.gate_log()
     prep = log.last(wp, "PREPARE")
     log_rel = ws.p("gate_log")
@@ -80,14 +79,14 @@ def _check_prepare(ws, wp: str, pkt, report: Report) -> None:
 
 
 def _has_label(pkt, name: str) -> bool:
-    from govkit.mdparse import heading_matches
+    from govkit.model.markdown import heading_matches
 
     n = name.upper()
     return any(f.label.upper() == n for f in pkt.md.fields) or \
         any(heading_matches(h.text, name) for h in pkt.md.headings)
 
 
-def _check_structure(ws, pkt, rel: str, report: Report) -> None:
+def _check_structure(ws: Workspace, pkt, rel: str, report: Report) -> None:
     missing = [f for f in ws.config.get("packet.required_fields") if not _has_label(pkt, f)]
     if missing:
         report.error("GK-PRE-STRUCTURE", "task packet missing fields: " + ", ".join(missing), rel,
@@ -102,7 +101,7 @@ def _check_structure(ws, pkt, rel: str, report: Report) -> None:
                     "set '- MERGE_BASE_SHA: <git merge-base main HEAD>'")
 
 
-def _check_filled(ws, pkt, rel: str, report: Report) -> None:
+def _check_filled(ws: Workspace, pkt, rel: str, report: Report) -> None:
     """An active packet's required fields and scope carry real values, not template text."""
     from govkit.model.packet import list_after
 
@@ -141,7 +140,7 @@ def _check_agentic(pkt, rel: str, report: Report) -> None:
                          "like 2026-02-01T10:00:00Z", rel, pkt.orchestration_started_at.line)
 
 
-def _refinement_rel(ws, pkt, wp: str, rel: str, report: Report) -> str | None:
+def _refinement_rel(ws: Workspace, pkt, wp: str, rel: str, report: Report) -> str | None:
     ref_rel = pkt.refinement_file.text.strip("`") if not is_placeholder(pkt.refinement_file.text) \
         else ws.refinement_rel(wp)
     ref_rel = ref_rel.replace("\\", "/")
@@ -155,7 +154,7 @@ def _refinement_rel(ws, pkt, wp: str, rel: str, report: Report) -> str | None:
     return ref_rel
 
 
-def _check_signatures(ws, wp: str, pkt, rel: str, ref_rel: str, report: Report) -> None:
+def _check_signatures(ws: Workspace, wp: str, pkt, rel: str, ref_rel: str, report: Report) -> None:
     sig = pkt.user_signature.text.strip("`")
     if is_placeholder(sig):
         report.error("GK-PRE-SIGNATURE", "packet USER_SIGNATURE is missing or <pending>", rel,
@@ -173,12 +172,12 @@ def _check_signatures(ws, wp: str, pkt, rel: str, ref_rel: str, report: Report) 
 
         check_audited(ws, wp, sig, report, "GK-PRE-SIG")
     if ws.config.get("approvals.require_signed"):
-        from govkit.approvals import check_approval
+        from govkit.signing.approvals import check_approval
 
         check_approval(ws, wp, ref_rel, report)
 
 
-def _check_checkpoint(ws, wp: str, rels: list[str], report: Report) -> None:
+def _check_checkpoint(ws: Workspace, wp: str, rels: list[str], report: Report) -> None:
     for rel in rels:
         blob = ws.git.blob("HEAD", rel)
         hint = (f"git add {rels[0]} {rels[1]} && git commit -m "
@@ -198,7 +197,7 @@ def _check_manifest_template(pkt, rel: str, report: Report) -> None:
                      "deterministic manifest)", rel, None, "add '## VALIDATION' from the template")
         return
     labels = {f.label.upper() for f in pkt.md.fields if sec[0] <= f.line < sec[1]}
-    missing = [f for f in MANIFEST_FIELDS if f.upper() not in labels]
+    missing = [f for _, f in MANIFEST_FIELDS if f.upper() not in labels]
     if missing:
         report.error("GK-PRE-MANIFEST", "validation manifest missing fields: " + ", ".join(missing),
                      rel, sec[0], "copy the manifest block from the template")

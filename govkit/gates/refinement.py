@@ -3,8 +3,13 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from govkit.model.common import is_placeholder
-from govkit.report import Report
+from govkit.result import Report
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 REQUIRED_HEADINGS = ("GAPS_IDENTIFIED", "FLIGHT_RECORDER_INTERACTION", "RED_TEAM_ADVISORY",
                      "PRIMITIVES")
@@ -15,31 +20,6 @@ def _int(value: str) -> int | None:
     return int(v) if v.isdigit() else None
 
 
-def resolve_spec(ws, report: Report | None = None):
-    """(spec name, MasterSpec) from SPEC_CURRENT, or (None, None) with findings added."""
-    rel = ws.p("spec_current")
-    if not ws.abs(rel).exists():
-        if report is not None:
-            report.error("GK-SPEC-POINTER-MISSING", "spec pointer is missing", rel, None,
-                         "create it naming the current Master Spec (govkit init writes one)")
-        return None, None
-    ptr = ws.spec_pointer()
-    if not ptr.name:
-        if report is not None:
-            report.error("GK-SPEC-POINTER-EMPTY", "spec pointer names no spec file matching "
-                         f"'{ws.config.get('spec.file_pattern')}'", rel, 1,
-                         "write the spec file name, e.g. **Project_Master_Spec_v01.000.md**")
-        return None, None
-    d = ws.config.get("spec.dir")
-    spec_rel = ptr.name if d in (".", "") else f"{d}/{ptr.name}"
-    if not ws.abs(spec_rel).is_file():
-        if report is not None:
-            report.error("GK-SPEC-MISSING", f"spec pointer names '{ptr.name}', which does not exist",
-                         rel, ptr.line, "fix the pointer or add the spec file")
-        return ptr.name, None
-    return ptr.name, ws.spec(ptr.name)
-
-
 def _first_non_ascii(text: str) -> tuple[int, int, str] | None:
     for n, line in enumerate(text.split("\n"), 1):
         for c, ch in enumerate(line, 1):
@@ -48,7 +28,7 @@ def _first_non_ascii(text: str) -> tuple[int, int, str] | None:
     return None
 
 
-def check_refinement(ws, wp: str, rel: str | None = None, require_signature: bool = False,
+def check_refinement(ws: Workspace, wp: str, rel: str | None = None, require_signature: bool = False,
                      report: Report | None = None) -> Report:
     report = report or Report("refinement-check", wp)
     rel = rel or ws.refinement_rel(wp)
@@ -76,7 +56,7 @@ def check_refinement(ws, wp: str, rel: str | None = None, require_signature: boo
                      f"{ref.wp_id.text or '<missing>'}", rel, ref.wp_id.line or None,
                      f"set '- WP_ID: {wp}'")
 
-    name, spec = resolve_spec(ws, report)
+    name, spec = ws.current_spec(report)
     if spec is not None:
         want = f"{ws.p('spec_current')} -> {name}"
         if ref.spec_target_resolved.text != want:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from govkit.gates.refinement import resolve_spec
+from typing import TYPE_CHECKING
+
 from govkit.model.spec import newest
-from govkit.report import Report
+from govkit.result import Report
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
 
 
-def check_spec(ws) -> Report:
+def check_spec(ws: Workspace) -> Report:
     report = Report("spec-check")
-    name, spec = resolve_spec(ws, report)
+    name, spec = ws.current_spec(report)
     files = [f.rsplit("/", 1)[-1] for f in ws.spec_files()]
     latest = newest(files)
     if latest is None:

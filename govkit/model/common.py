@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
+
+from govkit.errors import GovkitError
+from govkit.util.textio import Text
 
 PLACEHOLDER_EXACT = {"", "PENDING", "<pending>", "<unclaimed>", "tbd", "TBD", "<fill>"}
 
@@ -53,3 +57,14 @@ class Value:
 def val(md, label: str, start: int = 0, end: int | None = None) -> Value:
     f = md.field(label, start, end)
     return Value(f.value.strip(), f.line) if f else Value()
+
+
+def load_json(doc: Text):
+    try:
+        return json.loads(doc.text)
+    except json.JSONDecodeError as exc:
+        byte = len(doc.text[: exc.pos].encode("utf-8")) + (3 if doc.has_bom else 0)
+        raise GovkitError(f"malformed JSON: {exc.msg} (column {exc.colno}, byte {byte})",
+                          path=doc.path, line=exc.lineno,
+                          hint="repair the JSON by hand (git diff shows what changed); govkit "
+                               "never overwrites a file it cannot parse") from None

@@ -9,25 +9,16 @@ overwrites the previous block), and a field given twice in one block is an error
 from __future__ import annotations
 
 import posixpath
-import re
 from dataclasses import dataclass, field
 
-from govkit.cor701 import unquote_path
-from govkit.mdparse import MdDoc
 from govkit.model.common import is_placeholder, strip_ticks
-from govkit.report import ERROR, Finding
+from govkit.model.cor701 import FIELD_LABELS as LABELS
+from govkit.model.cor701 import GATE_LINE, label_key, unquote_path
+from govkit.model.markdown import MdDoc
+from govkit.result import ERROR, Finding
+from govkit.util.paths import is_absolute_like
 
-# canonical key -> display label
-LABELS = {
-    "targetfile": "Target File", "start": "Start", "end": "End", "linedelta": "Line Delta",
-    "presha1": "Pre-SHA1", "postsha1": "Post-SHA1", "gatespassed": "Gates Passed",
-}
-_GATE_LINE = re.compile(r"^\s*(?:[-*+]\s*)?\[([ xX])\]\s*([A-Za-z0-9_]+)\s*$")
 TEMPLATE_TARGETS = {"path/to/file", "path/to/file.ext"}
-
-
-def label_key(label: str) -> str:
-    return re.sub(r"[\s_\-*]", "", label).lower()
 
 
 @dataclass(frozen=True)
@@ -85,7 +76,7 @@ def normalize_target(value: str) -> tuple[str, str | None]:
     if not v:
         return "", "empty Target File"
     v = v.replace("\\", "/")
-    if v.startswith("/") or re.match(r"^[A-Za-z]:", v):
+    if is_absolute_like(v):
         return v, f"Target File must be repository-relative, got absolute path '{v}'"
     norm = posixpath.normpath(v)
     if norm == "." or norm.startswith("../") or norm == "..":
@@ -113,7 +104,7 @@ def parse_manifest(md: MdDoc, path: str) -> Manifest:
     start, end = sec
     blocks: list[ManifestBlock] = []
     cur: ManifestBlock | None = None
-    events: list[tuple[int, str, object]] = []
+    events: list[tuple[int, str, tuple[str, str]]] = []
     for f in md.fields:
         if start < f.line < end and not md.in_code(f.line):
             key = label_key(f.label)
@@ -122,7 +113,7 @@ def parse_manifest(md: MdDoc, path: str) -> Manifest:
     for n, text in md.text_in(start + 1, end):
         if md.in_code(n):
             continue
-        m = _GATE_LINE.match(text)
+        m = GATE_LINE.match(text)
         if m:
             events.append((n, "gate", (m.group(1), m.group(2).lower())))
     events.sort(key=lambda e: e[0])

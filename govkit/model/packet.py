@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from govkit.mdparse import MdDoc, split_field
 from govkit.model.common import Value, leading_sha, strip_ticks, val
-from govkit.report import Finding
-from govkit.textio import Text
+from govkit.model.markdown import MdDoc, split_field
+from govkit.result import Finding
+from govkit.util.textio import Text
 
 DONE_WORDS = ("DONE", "VALIDATED", "COMPLETE", "COMPLETED")
 
@@ -150,7 +150,7 @@ def _waivers(md: MdDoc) -> list[Waiver]:
 
 
 def parse_packet(doc: Text, md: MdDoc | None = None) -> Packet:
-    from govkit import mdparse
+    from govkit.model import markdown as mdparse
 
     md = md or mdparse.parse(doc)
     in_scope, in_line = list_after(md, "IN_SCOPE_PATHS")

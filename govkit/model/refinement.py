@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+import re
 from dataclasses import dataclass
 
-from govkit.mdparse import MdDoc
 from govkit.model.common import Value, val
-from govkit.textio import Text
+from govkit.model.markdown import MdDoc
+from govkit.util.textio import Text
 
 
 @dataclass(frozen=True)
@@ -59,7 +61,7 @@ def _first_fence_after(md: MdDoc, line: int, end: int):
 
 
 def parse_refinement(doc: Text, md: MdDoc | None = None) -> Refinement:
-    from govkit import mdparse
+    from govkit.model import markdown as mdparse
 
     md = md or mdparse.parse(doc)
     anchors: list[Anchor] = []
@@ -99,3 +101,18 @@ def parse_refinement(doc: Text, md: MdDoc | None = None) -> Refinement:
         enrichment_needed=val(md, "ENRICHMENT_NEEDED"),
         reason_no_enrichment=val(md, "REASON_NO_ENRICHMENT"),
         enrichment=enrichment, anchors=anchors)
+
+
+_DECISION_LINE = re.compile(
+    rb"^([ \t]*[-*+][ \t]*(?:\*\*)?(USER_REVIEW_STATUS|USER_SIGNATURE|USER_APPROVAL_EVIDENCE)"
+    rb"(?:\*\*)?[ \t]*:).*?(\r?\n|$)", re.MULTILINE | re.IGNORECASE)
+
+
+def content_sha256(raw: bytes) -> str:
+    """SHA-256 of a refinement with its decision lines (USER_REVIEW_STATUS, USER_SIGNATURE,
+    USER_APPROVAL_EVIDENCE) reduced to their labels: the content the operator reviews, which
+    signing does not change. LF-normalised, BOM dropped."""
+    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    body = _DECISION_LINE.sub(lambda m: m.group(1).upper() + m.group(3), body)
+    return hashlib.sha256(body).hexdigest()

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from functools import cached_property
 
-from govkit.textio import Text
+from govkit.util.textio import Text
 
 _VERSION_RE = re.compile(r"_v(\d+(?:\.\d+)*)\.md$")
 
@@ -33,8 +33,7 @@ def version_of(name: str) -> tuple[int, ...] | None:
 
 def newest(names: list[str]) -> str | None:
     """The spec name with the highest version (segment-wise numeric; missing segments = 0)."""
-    parsed = [(version_of(n), n) for n in sorted(names)]
-    parsed = [(v, n) for v, n in parsed if v is not None]
+    parsed = [(v, n) for n in sorted(names) if (v := version_of(n)) is not None]
     if not parsed:
         return None
     width = max(len(v) for v, _ in parsed)
@@ -52,11 +51,11 @@ class SpecPointer:
     line: int
 
 
-def parse_pointer(doc: Text, pattern: str) -> SpecPointer:
-    from govkit import mdparse
+def parse_pointer(doc: Text, pattern: str, md=None) -> SpecPointer:
+    from govkit.model import markdown as mdparse
 
     rx = glob_to_search(pattern)
-    md = mdparse.parse(doc)
+    md = md or mdparse.parse(doc)
     for line, text in sorted(md.text_lines):
         m = rx.search(text)
         if m and fnmatch.fnmatchcase(m.group(0), pattern):
@@ -109,7 +108,7 @@ class MasterSpec:
 
     @cached_property
     def sections(self) -> list[Section]:
-        from govkit import mdparse
+        from govkit.model import markdown as mdparse
 
         md = mdparse.parse(self.doc, headings_only=True)
         out = []

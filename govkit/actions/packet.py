@@ -1,0 +1,271 @@
+"""create-task-packet: the locked work contract, created only from a signed, prepared refinement.
+
+Also: the refinement scaffold (when the refinement is missing), the next free '-vN' id on a
+collision, and the optional checkpoint commit of packet + refinement on the WP branch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from govkit.actions.common import commit, refuse_if_failed
+from govkit.errors import GovkitError
+from govkit.result import Report
+from govkit.util.templates import fill
+from govkit.util.timeutil import iso, parse_iso, ts_problem
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
+
+COMMAND = "create-task-packet"
+_VN = re.compile(r"-v(\d+)$")
+
+
+def base_id(wp: str) -> str:
+    return _VN.sub("", wp)
+
+
+def next_version(ws: Workspace, wp: str) -> str:
+    """The next free '<base>-vN' id (N >= 2) over packets, stubs and refinements."""
+    base = base_id(wp)
+    highest = 1
+    for key in ("task_packets_dir", "stubs_dir", "refinements_dir"):
+        d = ws.abs(ws.p(key))
+        if not d.is_dir():
+            continue
+        for name in os.listdir(d):
+            if not name.endswith(".md"):
+                continue
+            stem = name[:-3]
+            m = _VN.search(stem)
+            if m and stem[: m.start()] == base:
+                highest = max(highest, int(m.group(1)))
+    return f"{base}-v{highest + 1}"
+
+
+def _template(ws: Workspace, name: str) -> str:
+    local = ws.abs(f"{ws.p('templates_dir')}/{name}")
+    if local.is_file():
+        text = ws.read(f"{ws.p('templates_dir')}/{name}").text
+    else:
+        from govkit.util.templates import template_text
+
+        text = template_text(name)
+    return text.lstrip("\ufeff")
+
+
+def scaffold_text(ws: Workspace, wp: str) -> str:
+    name, spec = ws.current_spec()
+    return fill(_template(ws, "REFINEMENT_TEMPLATE.md"), {
+        "WP_ID": wp, "DATE_ISO": iso(), "SPEC_TARGET_RESOLVED": name or "<unresolved>",
+        "SPEC_TARGET_SHA1": spec.sha1_raw if spec is not None else "<unresolved>"})
+
+
+def _placeholders(text: str) -> list[tuple[int, str]]:
+    out = []
+    for n, line in enumerate(text.split("\n"), 1):
+        if "<fill" in line or "<paste" in line:
+            out.append((n, line.strip()))
+    return out
+
+
+def _merge_base(ws: Workspace, branch: str | None) -> str | None:
+    main = ws.config.get("main_branch")
+    head = branch if branch and ws.git.branch_exists(branch) else "HEAD"
+    sha = ws.git.merge_base(main, head)
+    if sha and re.fullmatch(r"[0-9a-f]{40}", sha.strip().lower()):
+        return sha.strip().lower()
+    return None
+
+
+def _check_chain(ws: Workspace, wp: str, ref_rel: str, sig: str, report: Report) -> dict | None:
+    """Signature in refinement == gate log == audit; PREPARE after SIGNATURE. -> PREPARE."""
+    import time
+
+    log = ws.gate_log()
+    log_rel = ws.p("gate_log")
+    rec = log.last(wp, "SIGNATURE")
+    if rec is None:
+        report.error("GK-PKT-SIG-LOG", f"no SIGNATURE record for {wp} in {log_rel}", log_rel,
+                     None, f"govkit record-signature {wp} <signature>")
+    elif rec.get("signature") != sig:
+        report.error("GK-PKT-SIG-LOG", f"the SIGNATURE record for {wp} has "
+                     f"{rec.get('signature')!r}, the refinement has {sig!r}", log_rel)
+    elif rec.get("refinement_path") and \
+            str(rec["refinement_path"]).replace("\\", "/") != ref_rel:
+        report.error("GK-PKT-SIG-LOG", f"the signature was recorded for "
+                     f"{rec['refinement_path']}, not {ref_rel}", log_rel)
+    from govkit.gates.signature import check_audited
+
+    check_audited(ws, wp, sig, report, "GK-PKT-SIG")
+    prep = log.last(wp, "PREPARE")
+    if prep is None:
+        report.error("GK-PKT-NO-PREPARE", f"no PREPARE record for {wp} in {log_rel}", log_rel,
+                     None, f"govkit record-prepare {wp} <coder-id>")
+        return None
+    if rec is not None:
+        now = time.time()
+        if log.index_of(prep) < log.index_of(rec):
+            report.error("GK-PKT-ORDER", "the PREPARE record comes before the SIGNATURE record",
+                         log_rel, None, f"govkit record-prepare {wp} <coder-id> again")
+        for entry, what in ((rec, "SIGNATURE record"), (prep, "PREPARE record")):
+            problem = ts_problem(entry, what, now)
+            if problem:
+                report.error("GK-PKT-TIMESTAMP", problem, log_rel)
+        sig_t, prep_t = parse_iso(rec.get("timestamp")), parse_iso(prep.get("timestamp"))
+        if sig_t and prep_t and prep_t <= sig_t:
+            report.error("GK-PKT-ORDER", f"PREPARE ({prep.get('timestamp')}) must come after "
+                         f"SIGNATURE ({rec.get('timestamp')})", log_rel, None,
+                         f"govkit record-prepare {wp} <coder-id> again")
+    return prep
+
+
+def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, requestor: str | None = None,
+                       agent_id: str | None = None) -> Report:
+    from govkit.gates.refinement import check_refinement
+    from govkit.model.common import is_placeholder
+    from govkit.txn.transaction import transaction
+
+    wp = ws.check_wp_id(wp)
+    report = Report(COMMAND, wp)
+    with transaction(ws, COMMAND, wp) as tx:
+        log = ws.gate_log()
+        rec = log.last(wp, "SIGNATURE") or log.last(wp, "REFINEMENT") or {}
+        ref_rel = str(rec.get("refinement_path") or ws.refinement_rel(wp)).replace("\\", "/")
+        ws.safe_path(ref_rel, "refinement path")
+        report.facts["refinement"] = ref_rel
+        if not ws.abs(ref_rel).is_file():
+            text = scaffold_text(ws, wp)
+            tx.write_text(ref_rel, text)
+            commit(ws, tx)
+            report.error("GK-PKT-SCAFFOLD", "technical refinement must be completed before the "
+                         f"task packet is created: wrote the scaffold {ref_rel}", ref_rel, None,
+                         "fill every <fill>/<paste> below, then: govkit record-refinement; the "
+                         "operator reviews and approves; govkit record-signature; "
+                         "govkit record-prepare; govkit create-task-packet")
+            for n, line in _placeholders(text):
+                report.warn("GK-PKT-FILL", f"to fill: {line}", ref_rel, n)
+            report.next_commands = [f"govkit refinement-check {wp}",
+                                    f"govkit record-refinement {wp}"]
+            refuse_if_failed(ws, report, COMMAND)
+        pkt_rel = ws.packet_rel(wp)
+        if ws.abs(pkt_rel).exists():
+            nxt = next_version(ws, wp)
+            report.error("GK-PKT-EXISTS", f"{pkt_rel} already exists; a task packet is never "
+                         "overwritten", pkt_rel, None,
+                         f"create a revision instead: {nxt} (refine, sign, prepare it)")
+            report.facts["suggested_id"] = nxt
+            refuse_if_failed(ws, report, COMMAND)
+        report.merge(check_refinement(ws, wp, ref_rel, require_signature=True,
+                                      report=Report("refinement-check", wp)))
+        ref = ws.refinement(ref_rel)
+        if ref.enrichment_needed.text.upper() == "YES":
+            report.error("GK-PKT-ENRICHMENT", "refinement declares ENRICHMENT_NEEDED=YES; no "
+                         "task packet until the spec is enriched", ref_rel,
+                         ref.enrichment_needed.line)
+        sig = ref.user_signature.text.strip("`")
+        prep = None
+        if not is_placeholder(sig):
+            prep = _check_chain(ws, wp, ref_rel, sig, report)
+        if ws.config.get("approvals.require_signed"):
+            from govkit.signing.approvals import check_approval
+
+            check_approval(ws, wp, ref_rel, report)
+        branch = str((prep or {}).get("branch") or "").removeprefix("refs/heads/") or None
+        merge_base = _merge_base(ws, branch)
+        if merge_base is None:
+            report.error("GK-PKT-MERGE-BASE", f"cannot compute git merge-base "
+                         f"{ws.config.get('main_branch')} {branch or 'HEAD'}", None, None,
+                         "check main_branch in .GOV/govkit.yaml and that the branches share "
+                         "history")
+        refuse_if_failed(ws, report, COMMAND)
+
+        spec_name, _ = ws.current_spec()
+        anchor = next((a.spec_anchor.text for a in ref.anchors
+                       if not is_placeholder(a.spec_anchor.text)), "<fill>")
+        text = _template(ws, "TASK_PACKET_TEMPLATE.md")
+        lines = text.split("\n")
+        start = next((i for i, ln in enumerate(lines) if ln.startswith("# Task Packet:")), 0)
+        text = "\n".join(lines[start:])
+        values = {"WP_ID": wp, "BASE_WP_ID": base_id(wp), "DATE_ISO": iso(),
+                  "MERGE_BASE_SHA": merge_base, "SPEC_BASELINE": spec_name or "<unresolved>",
+                  "REQUESTOR": requestor or "operator", "AGENT_ID": agent_id or "orchestrator",
+                  "USER_SIGNATURE": sig, "SPEC_ANCHOR": anchor, "REFINEMENT_FILE": ref_rel}
+        text = fill(text, values)
+        if "User Signature Locked" not in text:
+            text = text.rstrip("\n") + f"\n\n**User Signature Locked:** {sig}\n"
+        left = sorted(set(re.findall(r"\{\{([A-Z_]+)\}\}", text)))
+        if left:
+            report.warn("GK-PKT-TOKENS", "template tokens left unfilled: " + ", ".join(left),
+                        pkt_rel)
+        _verify_packet(ws, pkt_rel, text, merge_base, sig)
+        tx.write_text(pkt_rel, text)
+        tx.audit_data = {"refinement": ref_rel, "merge_base": merge_base}
+        commit(ws, tx)
+        report.facts.update({"packet": pkt_rel, "merge_base_sha": merge_base})
+        report.info("GK-PKT-CREATED", f"task packet created: {pkt_rel} (locked by signature "
+                    f"{sig})", pkt_rel)
+        if checkpoint:
+            target = branch or ws.git.branch()
+            if not target:
+                raise GovkitError("no WP branch to checkpoint on (no PREPARE branch and detached "
+                                  "HEAD); the packet was created",
+                                  hint=f"commit {pkt_rel} and {ref_rel} by hand")
+            # The coder's pre-work reads PREPARE and the audit row on the WP branch: they ride
+            # along with the packet and the refinement.
+            state = [ws.p(k) for k in ("gate_log", "signature_audit") if ws.abs(ws.p(k)).is_file()]
+            sha = checkpoint_commit(ws, wp, target, [pkt_rel, ref_rel, *state])
+            report.facts["checkpoint"] = sha
+            report.info("GK-PKT-CHECKPOINT", f"checkpoint commit {sha[:12]} on {target}")
+    report.next_commands = [f"govkit pre-work {wp}"] if checkpoint else \
+        [(f"git add {pkt_rel} {ref_rel} && git commit -m \"docs: checkpoint packet+refinement "
+         f"[{wp}]\" (or create-task-packet --checkpoint)"), f"govkit pre-work {wp}"]
+    return report
+
+
+def _verify_packet(ws: Workspace, rel: str, text: str, merge_base: str, sig: str) -> None:
+    """The new packet must parse back: MERGE_BASE_SHA as 40 hex, the signature."""
+    from govkit.model import markdown as mdparse
+    from govkit.model.packet import parse_packet
+    from govkit.util.textio import decode
+
+    doc = decode(text.encode("utf-8"), rel)
+    pkt = parse_packet(doc, mdparse.parse(doc))
+    if pkt.merge_base != merge_base or pkt.user_signature.text.strip("`") != sig:
+        raise GovkitError("the task packet template does not yield a parsable MERGE_BASE_SHA / "
+                          "USER_SIGNATURE line; nothing was written",
+                          path=f"{ws.p('templates_dir')}/TASK_PACKET_TEMPLATE.md",
+                          hint="keep '- MERGE_BASE_SHA: {{MERGE_BASE_SHA}}' and "
+                               "'- USER_SIGNATURE: {{USER_SIGNATURE}}' lines without comments")
+
+
+def checkpoint_commit(ws: Workspace, wp: str, branch: str, rels: list[str]) -> str:
+    """Commit exactly rels (as in this worktree) on branch. In the worktree that has the branch
+    checked out (copying the files there when it is another one); otherwise with a private index,
+    without touching any working tree."""
+    from govkit.store.atomic import atomic_write_bytes
+    from govkit.vcs.git import Git
+
+    msg = f"docs: checkpoint packet+refinement [{wp}]"
+    trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
+    if trees:
+        wt = Path(trees[0]["worktree"])
+        g = Git(wt)
+        if os.path.realpath(wt) != os.path.realpath(ws.root):
+            dirty = g.out("status", "--porcelain", "--", *rels).strip()
+            if dirty:
+                raise GovkitError(f"the worktree {wt} has uncommitted changes in files the "
+                                  f"checkpoint would replace: {dirty}",
+                                  hint="commit or stash them there, then rerun with --checkpoint")
+            for rel in rels:
+                atomic_write_bytes(wt / rel, ws.abs(rel).read_bytes())
+        g.run("add", "--", *rels)
+        g.run("commit", "-q", "-m", msg, "--", *rels)
+        return g.out("rev-parse", "HEAD").strip()
+    if not ws.git.branch_exists(branch):
+        raise GovkitError(f"branch '{branch}' does not exist; cannot checkpoint")
+    files = {rel: ws.abs(rel).read_bytes() for rel in rels}
+    return ws.git.commit_files(branch, files, msg)

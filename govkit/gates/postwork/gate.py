@@ -1,0 +1,153 @@
+"""post-work: the diff equals the declared COR-701 manifest, in staged, worktree and range mode.
+
+The ten COR-701 gate names are computed per manifest entry (never read from checkboxes). Mode
+selection, window semantics and every deliberate difference from the original are documented in
+docs/compatibility.md ("post-work"); finding codes in docs/findings.md.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from govkit.gates.postwork.entry import Gates, check_entry
+from govkit.gates.postwork.evidence import check_evidence, check_links
+from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, state_patterns, warn_unstaged
+from govkit.gates.postwork.waivers import active_waivers, waived
+from govkit.model.common import is_placeholder
+from govkit.model.cor701 import GATE_CODES, GATE_NAMES
+from govkit.model.manifest import parse_manifest
+from govkit.result import Report
+from govkit.util.globs import any_match, matches
+from govkit.vcs.diffset import FileChange
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
+
+_SCOPE_PLACEHOLDERS = {"path/to/file", "path/to/dir/", "<fill>"}
+
+
+def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: str | None = None) -> Report:
+    report = Report("post-work", wp)
+    rel, _how = ws.resolve_packet(wp)
+    report.facts["packet"] = rel
+    pkt = ws.packet(rel)
+    pkt_wp = rel.rsplit("/", 1)[-1][:-3] if rel.endswith(".md") else wp
+    state = state_patterns(ws, pkt_wp, rel)
+
+    # Check 1: ASCII packet (a BOM is tolerated with a warning).
+    _check_ascii(pkt, report)
+    manifest = parse_manifest(pkt.md, rel)
+    if manifest.section is None:
+        report.error("GK-POST-VALIDATION", "task packet has no ## VALIDATION section", rel, None,
+                     "add '## VALIDATION' from the template, then run "
+                     f"`govkit manifest {wp} --write`")
+    report.extend(manifest.findings)
+    # Check 0: evidence (modern packets).
+    if pkt.modern:
+        check_evidence(pkt, report)
+    waivers = active_waivers(pkt, report)
+
+    sel = select_mode(ws, pkt, state, range_arg, rev, report)
+    if sel is None:
+        return report
+    ds = collect_changes(ws, sel)
+    report.facts["mode"] = sel.mode
+    report.facts["reason"] = sel.reason
+    report.facts["base"] = sel.base
+    if sel.head:
+        report.facts["head"] = sel.head
+    if sel.mode == "staged":
+        warn_unstaged(ws, ds, state, report)
+
+    changed = ds.by_path()
+    work = [f for f in ds.files if not all(any_match(p, state) for p in f.paths())]
+    report.facts["changed_files"] = len(ds.files)
+    report.facts["manifest_entries"] = len(manifest.real_blocks)
+
+    _check_scope(ws, pkt, rel, work, waivers, report)
+    # Coverage: every changed file outside the exempt paths needs a manifest entry.
+    declared = {b.target for b in manifest.real_blocks if b.target_raw}
+    for f in ds.files:
+        if requires_manifest(ws, f.path, state) and f.path not in declared:
+            report.error("GK-POST-COVERAGE", f"changed file has no VALIDATION manifest entry: "
+                         f"{f.path}", f.path, None, f"govkit manifest {wp} --write")
+
+    gates = Gates()
+    links_ok = check_links(ws, pkt, ds, report) if manifest.real_blocks else True
+    template = [b for b in manifest.blocks if b.is_template]
+    for b in template:
+        report.error("GK-POST-MANIFEST-TEMPLATE", f"Manifest[{b.index}] is the unfilled template "
+                     f"block (Target File '{b.target_raw}')", rel, b.line,
+                     f"govkit manifest {wp} --write replaces it with the computed manifest")
+    if manifest.section is not None and not manifest.real_blocks and not template:
+        report.error("GK-POST-MANIFEST-EMPTY", "VALIDATION has no manifest block", rel,
+                     manifest.section[0], f"govkit manifest {wp} --write")
+    seen: set[str] = set()
+    for b in manifest.real_blocks:
+        check_entry(ws, b, rel, ds, changed, waivers, gates, seen, report)
+        gates.mark("all_links_resolvable", links_ok)
+
+    if not work:
+        what = f"range {sel.base[:12]}..{sel.head[:12]}" if sel.head else f"{sel.mode} changes"
+        report.error("GK-POST-NOCHANGE", f"no files changed ({what}) apart from governance state "
+                     "files", None, None, "a WP with no change cannot be complete")
+    summary = gates.summary()
+    passed = sum(1 for v in summary.values() if v.startswith("PASS"))
+    report.facts["gates"] = f"{passed}/{len(GATE_NAMES)} computed COR-701 gates pass"
+    for g in GATE_NAMES:
+        report.facts[f"gate {g}"] = f"{summary[g]} [{GATE_CODES[g]}]"
+    if not report.passed:
+        report.next_commands = [f"govkit manifest {wp} --write", f"govkit post-work {wp}"]
+    return report
+
+
+def _check_ascii(pkt, report: Report) -> None:
+    if pkt.doc.has_bom:
+        report.warn("GK-POST-BOM", "task packet starts with a UTF-8 BOM (tolerated; the original "
+                    "tool failed it as non-ASCII)", pkt.path, 1, "re-save without BOM")
+    bad = [(n + 1, line) for n, line in enumerate(pkt.doc.text.split("\n"))
+           if not line.isascii()]
+    for n, line in bad[:5]:
+        ch = next(c for c in line if not c.isascii())
+        report.error("GK-POST-ASCII", f"task packet contains non-ASCII character U+{ord(ch):04X} "
+                     "(the manifest must be ASCII)", pkt.path, n,
+                     "replace it; non-ASCII file names are written git-quoted (\"\\303...\")")
+    if len(bad) > 5:
+        report.error("GK-POST-ASCII", f"... and {len(bad) - 5} more non-ASCII line(s)", pkt.path)
+
+
+def _check_scope(ws: Workspace, pkt, rel: str, work: list[FileChange], waivers, report: Report) -> None:
+    active = not pkt.done_like
+    add = report.error if active else report.warn
+    if pkt.in_scope_paths is None:
+        add("GK-POST-SCOPE-MISSING", "packet has no IN_SCOPE_PATHS", rel, None,
+            "list the files, directories (dir/) or globs (src/**/*.py) the WP may change")
+        return
+    entries = [e for e in pkt.in_scope_paths
+               if e.path and e.path.lower() not in _SCOPE_PLACEHOLDERS
+               and not is_placeholder(e.path)]
+    if not entries:
+        add("GK-POST-SCOPE-EMPTY", "IN_SCOPE_PATHS is empty (an active packet must declare its "
+            "scope)", rel, pkt.in_scope_line or None,
+            "list files, directories (dir/) or globs (src/**/*.py)")
+        return
+    pats = [_norm_scope(e.path) for e in entries]
+    for f in work:
+        for p in f.paths():
+            if any(matches(p, pat) for pat in pats):
+                continue
+            w = waived(p, waivers)
+            if w:
+                report.warn("GK-POST-SCOPE", f"out-of-scope file changed: {p} (waived by "
+                            f"{w.waiver_id})", p)
+            else:
+                report.error("GK-POST-SCOPE", f"out-of-scope file changed: {p}", p, None,
+                             f"revert it, or add it to IN_SCOPE_PATHS ({rel}:"
+                             f"{pkt.in_scope_line}) with operator approval")
+
+
+def _norm_scope(p: str) -> str:
+    p = p.replace("\\", "/")
+    while p.startswith("./"):
+        p = p[2:]
+    return p

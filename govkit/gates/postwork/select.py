@@ -1,0 +1,141 @@
+"""Which diff post-work judges: explicit range, --rev, staged, worktree, or the packet's base
+(kernel-gates.md 9.7), and the governance state files that are not "work".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from govkit.errors import GovkitError
+from govkit.result import Report
+from govkit.util.globs import any_match
+from govkit.vcs.diffset import EMPTY_TREE, DiffSet, FileChange
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
+
+
+def state_patterns(ws: Workspace, wp: str, packet_rel: str) -> list[str]:
+    """Governance state files that change as part of the workflow itself: never scope-checked,
+    never in need of a manifest, and never enough on their own to count as "work"."""
+    pats = [packet_rel, ws.refinement_rel(wp)]
+    for key in ("task_board", "signature_audit", "gate_log", "legacy_validator_gates",
+                "traceability_registry"):
+        pats.append(ws.p(key))
+    pats += [ws.p("validator_gates_dir").rstrip("/") + "/", ws.p("state_dir").rstrip("/") + "/"]
+    audit = str(ws.config.get("audit.file") or "")
+    if "/" in audit:
+        pats.append(audit.rsplit("/", 1)[0] + "/")
+    return pats
+
+
+def parse_range(value: str) -> tuple[str, str]:
+    v = (value or "").strip()
+    parts = v.split("..")
+    if "..." in v or len(parts) != 2 or not parts[0].strip() or not parts[1].strip():
+        raise GovkitError(f"--range must be 'A..B' (two revisions), got '{value}'",
+                          hint="e.g. --range main..HEAD")
+    return parts[0].strip(), parts[1].strip()
+
+
+def _resolve(git, rev: str, what: str) -> str:
+    sha = git.rev_parse(rev)
+    if sha is None:
+        raise GovkitError(f"unknown revision '{rev}' ({what})",
+                          hint="check the name with `git rev-parse --verify REV`")
+    return sha
+
+
+@dataclass
+class Selection:
+    mode: str
+    reason: str
+    base: str
+    head: str | None
+    files: list[FileChange] | None = None   # pre-read raw+numstat (reused by collect)
+
+
+def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = None,
+                rev: str | None = None, report: Report | None = None) -> Selection | None:
+    """Mode resolution (kernel-gates.md 9.7, with govkit's differences): explicit --range,
+    --rev, staged, worktree, then packet MERGE_BASE_SHA / merge-base(main) / first parent."""
+    from govkit.vcs import diffset
+
+    git = ws.git
+    if range_arg and rev:
+        raise GovkitError("give either --range or --rev, not both")
+    if range_arg:
+        a, b = parse_range(range_arg)
+        return Selection("range", "explicit --range", _resolve(git, a, "--range base"),
+                         _resolve(git, b, "--range head"))
+    if rev is not None:
+        if not rev.strip():
+            raise GovkitError("--rev needs a revision")
+        head = _resolve(git, rev.strip(), "--rev")
+        parent = git.rev_parse(head + "^1")
+        if parent is None:
+            raise GovkitError(f"cannot determine the parent commit of --rev {rev} (root commit)",
+                              hint="give an explicit --range instead")
+        return Selection("range", f"--rev {rev}", parent, head)
+    head = git.head()
+    base = head or EMPTY_TREE
+
+    def significant(files):
+        return [f for f in files if not all(any_match(p, state) for p in f.paths())]
+
+    staged = diffset.read_changes(git, "staged", base)
+    if significant(staged):
+        return Selection("staged", "staged changes present", base, None, staged)
+    work = diffset.read_changes(git, "worktree", base)
+    untracked = [f for f in diffset.untracked_files(git) if f.path not in {w.path for w in work}]
+    if significant(work) or significant(untracked):
+        return Selection("worktree", "unstaged changes present", base, None, work)
+    if head is None:
+        if report is not None:
+            report.error("GK-POST-MODE", "no changes and no commits: nothing to check",
+                         hint="commit or stage the work first")
+        return None
+    mb = pkt.merge_base if pkt is not None else None
+    if mb:
+        sha = git.rev_parse(mb)
+        if sha:
+            return Selection("range", "clean tree; packet MERGE_BASE_SHA..HEAD", sha, head)
+        if report is not None:
+            report.warn("GK-POST-MERGE-BASE", f"packet MERGE_BASE_SHA {mb} is not a commit of "
+                        "this repository; falling back", pkt.path, pkt.merge_base_sha.line)
+    main = ws.config.get("main_branch")
+    mbase = git.merge_base(main, "HEAD") if git.branch_exists(main) else None
+    if mbase and mbase != head:
+        return Selection("range", f"clean tree; merge-base({main}, HEAD)..HEAD", mbase, head)
+    parent = git.rev_parse("HEAD^1")
+    if parent:
+        return Selection("range", "clean tree; first parent HEAD^1..HEAD", parent, head)
+    if report is not None:
+        report.error("GK-POST-MODE", "no staged/working changes and no git range to check",
+                     hint="pass --range A..B")
+    return None
+
+
+def collect_changes(ws: Workspace, sel: Selection) -> DiffSet:
+    from govkit.vcs import diffset
+
+    return diffset.collect(ws.git, sel.mode, sel.base, sel.head, files=sel.files,
+                           untracked=sel.mode == "worktree")
+
+
+def requires_manifest(ws: Workspace, path: str, state: list[str]) -> bool:
+    exempt = ws.config.get("manifest.exempt_paths") or []
+    return not any_match(path, state) and not any_match(path, exempt)
+
+
+def warn_unstaged(ws: Workspace, ds: DiffSet, state, report: Report) -> None:
+    out = ws.git.run("diff", "--name-only", "-z", "--no-ext-diff", "--").stdout
+    staged = {p for f in ds.files for p in f.paths()}
+    extra = [p.decode("utf-8", "surrogateescape") for p in out.split(b"\0") if p]
+    extra = [p for p in extra if p not in staged and not any_match(p, state)]
+    if extra:
+        report.warn("GK-POST-UNSTAGED", "working tree has unstaged changes; post-work checks the "
+                    f"STAGED changes only: {', '.join(extra[:10])}"
+                    + (f" (+{len(extra) - 10} more)" if len(extra) > 10 else ""),
+                    hint="stage them (git add) or stash them")

@@ -1,0 +1,209 @@
+"""`govkit init`: scaffold the .GOV/ layout in a (new or existing) git repository.
+
+Never overwrites: every file that already exists is left alone and reported as skipped.
+Paths come from the configuration (.GOV/govkit.yaml if present, else the built-in defaults).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from govkit.errors import GovkitError
+
+STARTER_SPEC = "Project_Master_Spec_v01.000.md"
+
+# Path keys of config DEFAULTS["paths"] that name directories (the rest name files).
+DIR_KEYS = ("gov_dir", "validator_gates_dir", "refinements_dir", "task_packets_dir", "stubs_dir",
+            "templates_dir", "keys_dir", "approvals_dir", "state_dir")
+# Files that are optional inputs read only when present; init creates their directory only.
+OPTIONAL_FILE_KEYS = ("legacy_validator_gates",)
+
+STATE_GITIGNORE = "# govkit runtime state (lock, journals): never committed\n*\n"
+# The trail is local and append-only: branches would fork its hash chain, and every gate run
+# appends to it. Signed checkpoints are what gets committed (govkit audit checkpoint).
+AUDIT_GITIGNORE = ("# govkit audit trail: local, hash-chained; commit signed checkpoints only\n"
+                   "*\n!.gitignore\n!checkpoint-*.json\n")
+
+
+@dataclass
+class InitResult:
+    root: Path
+    created: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+    git_initialized: bool = False
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {"root": str(self.root), "git_initialized": self.git_initialized,
+                "created": self.created, "skipped": self.skipped, "notes": self.notes}
+
+
+def starter_spec_text(name: str = STARTER_SPEC) -> str:
+    title = name[:-3].replace("_", " ")
+    return f"""# {title}
+
+This is the Master Spec: the law of this project. Work packets anchor to its numbered sections
+by line (refinement SPEC_ANCHORS). Never edit a released version in place: copy it to the next
+version (e.g. _v01.001.md), change the copy, and point .GOV/roles_shared/SPEC_CURRENT.md at it.
+
+## 1. Purpose
+
+1.1 The system SHALL state what it is for in one paragraph here.
+1.2 The system SHALL name its users and what each of them needs.
+
+## 2. Requirements
+
+2.1 Each requirement SHALL be one numbered, testable sentence.
+2.2 A requirement SHALL use SHALL for obligations and MAY for options.
+
+## 3. Governance
+
+3.1 No code SHALL change without a signed task packet that anchors to this spec.
+3.2 Every change SHALL match the COR-701 manifest of its task packet.
+3.3 Validation verdicts SHALL be recorded through the validator gates.
+"""
+
+
+def _ensure_repo(root: Path, branch: str, result: InitResult) -> None:
+    from govkit.vcs.git import Git, find_root
+
+    top = find_root(root)
+    top = top.resolve() if top else None
+    if top is None:
+        git = Git(root)
+        p = git.run("init", "-q", str(root), check=False)
+        if p.returncode != 0:
+            raise GovkitError(f"git init failed: {p.stderr.decode('utf-8', 'replace').strip()}",
+                              path=str(root))
+        # `git init -b` needs git >= 2.28; pointing HEAD works everywhere.
+        git.run("symbolic-ref", "HEAD", f"refs/heads/{branch}", check=False)
+        result.git_initialized = True
+        return
+    if top != root.resolve():
+        raise GovkitError(f"{root} is inside the git repository {top}, not at its top level",
+                          path=str(root),
+                          hint=f"run `govkit init {top}`: .GOV/ lives at the repository root")
+
+
+def _templates() -> list[tuple[str, str]]:
+    from govkit.util.templates import template_names, template_text
+
+    out = []
+    for name in template_names():
+        if not name.endswith(".md"):
+            continue
+        text = template_text(name)
+        text = text.removeprefix("\ufeff")
+        out.append((name, text))
+    return out
+
+
+def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]]:
+    """(directories, files as (rel, bytes), notes) that a complete layout needs."""
+    from govkit.model import scaffold
+    from govkit.model.spec import newest
+    from govkit.util.templates import template_text
+
+    paths = cfg.data["paths"]
+    notes: list[str] = []
+    dirs = [paths[k] for k in DIR_KEYS]
+    dirs += [str(Path(paths[k]).parent.as_posix()) for k in OPTIONAL_FILE_KEYS]
+    audit_file = cfg.get("audit.file")
+    dirs.append(Path(audit_file).parent.as_posix())
+    for k in ("spec_current", "task_board", "traceability_registry", "signature_audit", "gate_log"):
+        dirs.append(Path(paths[k]).parent.as_posix())
+    spec_dir = cfg.get("spec.dir")
+    if spec_dir not in (".", ""):
+        dirs.append(spec_dir)
+
+    files: list[tuple[str, bytes]] = []
+
+    def add(rel: str, text: str) -> None:
+        files.append((rel, text.encode("utf-8")))
+
+    # The Master Spec: only when the project has none yet.
+    import fnmatch
+
+    base = root / spec_dir if spec_dir not in (".", "") else root
+    pattern = cfg.get("spec.file_pattern")
+    existing = sorted(n for n in os.listdir(base) if fnmatch.fnmatchcase(n, pattern)) \
+        if base.is_dir() else []
+    prefix = "" if spec_dir in (".", "") else spec_dir.rstrip("/") + "/"
+    if existing:
+        spec_name = newest(existing) or existing[-1]
+        notes.append(f"kept the existing Master Spec {prefix}{spec_name}")
+    else:
+        spec_name = STARTER_SPEC
+        if not fnmatch.fnmatchcase(spec_name, pattern):
+            notes.append(f"the starter spec name {spec_name} does not match spec.file_pattern "
+                         f"'{pattern}'; rename it")
+        add(prefix + spec_name, starter_spec_text(spec_name))
+    add(paths["spec_current"], scaffold.pointer_text(spec_name))
+    add(paths["task_board"], scaffold.board_text())
+    add(paths["traceability_registry"], scaffold.registry_text())
+    add(paths["signature_audit"], scaffold.sigaudit_rows_text())
+    add(paths["gate_log"], json.dumps({"gate_logs": []}, indent=2) + "\n")
+    for name, text in _templates():
+        add(f"{paths['templates_dir']}/{name}", text)
+    add(f"{paths['state_dir']}/.gitignore", STATE_GITIGNORE)
+    audit_file = str(cfg.get("audit.file") or "")
+    if "/" in audit_file:
+        add(f"{audit_file.rsplit('/', 1)[0]}/.gitignore", AUDIT_GITIGNORE)
+    add("justfile", template_text("justfile"))
+    return dirs, files, notes
+
+
+def init_workspace(target: str | os.PathLike | None = None, with_config: bool = False,
+                   git_init: bool = True) -> InitResult:
+    root = Path(target or os.getcwd()).expanduser()
+    if root.exists() and not root.is_dir():
+        raise GovkitError("not a directory", path=str(root))
+    root.mkdir(parents=True, exist_ok=True)
+    root = root.resolve()
+    result = InitResult(root)
+    from govkit import config as config_mod
+    from govkit.workspace import Workspace
+
+    cfg = config_mod.load(root)
+    if git_init:
+        _ensure_repo(root, cfg.get("main_branch"), result)
+    ws = Workspace(root, cfg)
+
+    from govkit.txn.transaction import transaction
+
+    state_rel = cfg.path("state_dir")
+    state = ws.safe_path(state_rel, "paths.state_dir")
+    if not state.is_dir():
+        state.mkdir(parents=True, exist_ok=True)
+        result.created.append(state_rel.rstrip("/") + "/")
+    with transaction(ws, "init") as tx:
+        dirs, files, notes = plan(cfg, root)
+        result.notes += notes
+        if with_config:
+            from govkit.util.templates import template_text
+
+            files.insert(0, (config_mod.CONFIG_REL, template_text("govkit.yaml").encode("utf-8")))
+        for rel in sorted(set(dirs)):
+            d = ws.safe_path(rel, "configured directory")
+            if d.is_dir():
+                continue
+            if d.exists():
+                raise GovkitError("expected a directory, found a file", path=rel)
+            d.mkdir(parents=True, exist_ok=True)
+            result.created.append(rel.rstrip("/") + "/")
+        todo = []
+        for rel, data in files:
+            path = ws.safe_path(rel, "configured file")
+            if path.exists() or path.is_symlink():
+                result.skipped.append(rel)
+            else:
+                todo.append((rel, path, data))
+        # One transaction: every new file lands, or (after a crash) the next command finishes.
+        for rel, _, data in todo:
+            tx.write(rel, data)
+            result.created.append(rel)
+        tx.audit_data = {"skipped": len(result.skipped)}
+    return result

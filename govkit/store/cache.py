@@ -1,0 +1,78 @@
+"""A content-addressed cache of parsed artifacts in the git directory (never in the work tree).
+
+An entry is JSON named by the SHA-256 of what it was computed from (the artifact's bytes, the
+parser's version and govkit's version), so it can never be stale. It also carries a digest of
+its own payload: a torn, truncated or edited entry is ignored and rebuilt. Anything unreadable
+is a miss, never an error; a cache that cannot be written is skipped. Set GOVKIT_NO_CACHE=1 to
+bypass it (CI does: there every verdict is computed from the artifacts alone).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+MAX_ENTRIES = 4096
+
+
+def enabled() -> bool:
+    return not (os.environ.get("GOVKIT_NO_CACHE") or os.environ.get("CI"))
+
+
+def key(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        b = p.encode("utf-8") if isinstance(p, str) else p
+        h.update(len(b).to_bytes(8, "big"))
+        h.update(b)
+    return h.hexdigest()
+
+
+def _digest(k: str, payload: str) -> str:
+    return hashlib.sha256((k + "\n" + payload).encode("utf-8")).hexdigest()
+
+
+class Cache:
+    def __init__(self, directory: Path):
+        self.dir = Path(directory)
+
+    def _path(self, k: str) -> Path:
+        return self.dir / k[:2] / f"{k}.json"
+
+    def get(self, k: str):
+        try:
+            raw = self._path(k).read_text(encoding="utf-8")
+            head, _, payload = raw.partition("\n")
+            if head != _digest(k, payload):
+                return None
+            return json.loads(payload)
+        except (OSError, ValueError):
+            return None
+
+    def put(self, k: str, value) -> None:
+        path = self._path(k)
+        try:
+            payload = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=str(path.parent))
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                fh.write(_digest(k, payload) + "\n" + payload)
+            os.replace(tmp, path)
+        except (OSError, ValueError, TypeError):
+            return
+        self._prune(path.parent)
+
+    def _prune(self, shard: Path) -> None:
+        """Keep each of the 256 shards small: drop its oldest entries past its share."""
+        try:
+            names = [n for n in os.listdir(shard) if n.endswith(".json")]
+            if len(names) <= MAX_ENTRIES // 256:
+                return
+            paths = sorted((shard / n for n in names), key=lambda p: p.stat().st_mtime)
+            for p in paths[: len(paths) - MAX_ENTRIES // 256]:
+                p.unlink()
+        except OSError:
+            return
