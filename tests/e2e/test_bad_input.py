@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import commit_all
-from wsfactory import make_sample, packet, refinement
+from support.repo import commit_all
+from support.wsfactory import make_sample, packet, refinement
 
 WP = "WP-1-Demo"
 

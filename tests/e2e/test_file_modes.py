@@ -8,7 +8,7 @@ import stat
 import subprocess
 import sys
 
-from conftest import ROOT
+from support.repo import ROOT
 
 
 def _mode(path) -> int:

@@ -14,7 +14,7 @@ import pytest
 
 from govkit import config as config_mod
 
-from conftest import ROOT, git, init_repo
+from support.repo import ROOT, git, init_repo
 
 RECIPES = ("record-refinement", "record-signature", "record-prepare", "worktree-add",
            "create-task-packet", "gate-check", "refinement-check", "pre-work", "post-work",

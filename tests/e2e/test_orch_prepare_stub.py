@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from conftest import git
-from orchkit import WP, codes, full_flow, log, ok, setup, sign_flow
+from support.orchkit import WP, codes, full_flow, log, ok, setup, sign_flow
+from support.repo import git
 
 
 def test_prepare_rules(repo, gk, tmp_path):
@@ -63,7 +63,7 @@ def test_stub_create_is_not_executable_then_activates(repo, gk):
     (repo / f".GOV/task_packets/{stub}.md").unlink()
     assert f"- **[{stub}]** - [STUB]" in (repo / ".GOV/roles_shared/TASK_BOARD.md").read_text()
     # Fill the refinement, refine, sign, prepare; then activate creates the packet.
-    from orchkit import ref_rel, refinement
+    from support.orchkit import ref_rel, refinement
     (repo / ref_rel(stub)).write_text(refinement(repo, stub))
     sign_flow(repo, gk, stub)
     ok(gk("record-prepare", stub, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import commit_all, git
+from support.repo import commit_all, git
 
 WP = "WP-1-Demo"
 PKT = f".GOV/task_packets/{WP}.md"

@@ -19,7 +19,7 @@ import pytest
 from govkit.errors import LockTimeout
 from govkit.store.lock import WorkspaceLock, file_lock
 
-from conftest import ROOT
+from support.repo import ROOT
 
 # Holds the lock, says "ready", sleeps. argv: lock, command, repo root, seconds.
 HOLDER = r"""
@@ -99,7 +99,7 @@ def test_a_live_holder_keeps_the_lock_past_the_old_stale_limit(tmp_path):
 
 
 def test_a_command_waits_past_the_old_stale_limit_and_says_for_whom(repo, gk, tmp_path):
-    from orchkit import WP, setup
+    from support.orchkit import WP, setup
 
     setup(repo, cfg_extra="lock:\n  timeout_seconds: 2\n  stale_seconds: 1\n")
     lock = repo / ".GOV/.govkit/lock"
@@ -323,7 +323,7 @@ def test_many_processes_never_overlap(tmp_path):
 
 
 def test_killed_command_leaves_a_lock_the_next_one_just_takes(repo, gk):
-    from orchkit import WP, ok, setup
+    from support.orchkit import WP, ok, setup
 
     setup(repo)
     lock = repo / ".GOV/.govkit/lock"
@@ -337,7 +337,7 @@ def test_killed_command_leaves_a_lock_the_next_one_just_takes(repo, gk):
 
 
 def test_doctor_says_a_killed_command_left_the_lock(repo, gk):
-    from orchkit import SIG, WP, ok, setup
+    from support.orchkit import SIG, WP, ok, setup
 
     setup(repo)
     ok(gk("record-refinement", WP, cwd=repo))

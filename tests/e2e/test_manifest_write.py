@@ -115,7 +115,7 @@ def test_git_calls_are_batched(repo):
     counts = []
     for n in (2, 40):
         r = repo.parent / f"r{n}"
-        from conftest import commit_all, init_repo
+        from support.repo import commit_all, init_repo
         init_repo(r)
         (r / "README.md").write_text("x\n")
         commit_all(r, "init")
@@ -149,9 +149,9 @@ def test_generated_hashes_match_sha_model(repo, gk):
 def test_real_template_packet_end_to_end(repo, gk):
     """The packet create-task-packet writes from templates/: manifest --write, post-work,
     commit, post-work again; pre-work still accepts the generated manifest."""
-    from conftest import commit_all
-    from wsfactory import edit, make_sample
-    from wsfactory import packet as sample_packet
+    from support.repo import commit_all
+    from support.wsfactory import edit, make_sample
+    from support.wsfactory import packet as sample_packet
 
     make_sample(repo)
     pkt = sample_packet(repo)

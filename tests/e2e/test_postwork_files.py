@@ -20,7 +20,7 @@ from test_postwork_helpers import (
     write,
 )
 
-from conftest import commit_all, git
+from support.repo import commit_all, git
 
 Z = "0" * 40
 

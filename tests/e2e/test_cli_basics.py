@@ -10,7 +10,7 @@ import sys
 
 from govkit import __version__
 
-from conftest import ROOT
+from support.repo import ROOT
 
 HEAVY = ("openai", "jsonschema", "git", "cryptography")
 

@@ -8,8 +8,8 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT, git
-from wsfactory import edit, make_sample, packet
+from support.repo import ROOT, git
+from support.wsfactory import edit, make_sample, packet
 
 WP = "WP-1-Demo"
 ON = {"CI": "", "GOVKIT_NO_CACHE": ""}

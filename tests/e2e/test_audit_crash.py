@@ -16,7 +16,7 @@ from govkit.audit import files
 from govkit.audit.trail import Trail
 from govkit.audit.verify import verify_trail
 
-from conftest import ROOT
+from support.repo import ROOT
 
 KEY = b"crash-harness-key"
 

@@ -7,8 +7,7 @@ import re
 
 from govkit.model.common import leading_sha
 
-from conftest import git
-from orchkit import (
+from support.orchkit import (
     AUDIT,
     LOG,
     SIG,
@@ -22,6 +21,7 @@ from orchkit import (
     setup,
     sign_flow,
 )
+from support.repo import git
 
 
 def test_full_flow_produces_locked_packet_and_prework_passes(repo, gk):

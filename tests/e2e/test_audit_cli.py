@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from conftest import ROOT, git, init_repo
-from wsfactory import make_sample
+from support.repo import ROOT, git, init_repo
+from support.wsfactory import make_sample
 
 KEY = "cli-audit-key-9f8e7d"
 TRAIL = ".GOV/audit/audit.jsonl"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from wsfactory import edit, make_sample, packet
+from support.wsfactory import edit, make_sample, packet
 
 WP = "WP-1-Demo"
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from govkit.demo import sample
 
-from conftest import commit_all
+from support.repo import commit_all
 
 WP = "WP-1-Orch"
 SIG = "operator010120260900"

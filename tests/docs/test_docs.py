@@ -7,7 +7,7 @@ import re
 
 from govkit import config as config_mod
 
-from conftest import ROOT
+from support.repo import ROOT
 
 REGEN = "python -m govkit.cli.docgen > docs/commands.md"
 

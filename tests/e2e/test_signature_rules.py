@@ -8,8 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from conftest import commit_all, git
-from orchkit import (
+from support.orchkit import (
     AUDIT,
     LOG,
     SIG,
@@ -23,6 +22,7 @@ from orchkit import (
     setup,
     snapshot,
 )
+from support.repo import commit_all, git
 
 
 def _recorded(repo, gk, **kw):

@@ -12,8 +12,8 @@ import time
 
 import pytest
 
-from conftest import ROOT
-from orchkit import AUDIT, LOG, SIG, WP, ok, ref_rel, setup, snapshot
+from support.orchkit import AUDIT, LOG, SIG, WP, ok, ref_rel, setup, snapshot
+from support.repo import ROOT
 
 RELS = (LOG, AUDIT, None)
 

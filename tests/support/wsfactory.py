@@ -6,7 +6,7 @@ from pathlib import Path
 
 from govkit.demo import sample
 
-from conftest import commit_all, git
+from support.repo import commit_all, git
 
 
 def make_sample(repo: Path, wp: str = "WP-1-Demo", branch: str = "main",

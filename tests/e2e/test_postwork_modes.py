@@ -17,7 +17,7 @@ from test_postwork_helpers import (
     write,
 )
 
-from conftest import commit_all, git
+from support.repo import commit_all, git
 
 PRE = "776174c15d3390b95832eeca21c3e60c9acc8bec"
 POST = "7b81a097b2db63596195a2e4cb242de1f5df7108"

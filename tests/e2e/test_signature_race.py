@@ -7,8 +7,8 @@ import os
 import subprocess
 import sys
 
-from conftest import ROOT
-from orchkit import AUDIT, LOG, SIG, log, ok, setup
+from support.orchkit import AUDIT, LOG, SIG, log, ok, setup
+from support.repo import ROOT
 
 
 def _spawn(repo, *args):
@@ -60,7 +60,7 @@ def test_twenty_concurrent_refinements(repo, gk):
 
 
 def test_same_token_from_two_worktrees_exactly_one_wins(repo, gk, tmp_path):
-    from conftest import git
+    from support.repo import git
 
     setup(repo, wps=["WP-1-A", "WP-1-B"])
     wt = tmp_path / "wt-b"

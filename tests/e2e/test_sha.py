@@ -7,7 +7,7 @@ import json
 
 from govkit.model import cor701
 
-from conftest import git
+from support.repo import git
 
 Z = "0" * 40
 

@@ -21,7 +21,7 @@ from test_postwork_helpers import (
     write,
 )
 
-from conftest import commit_all
+from support.repo import commit_all
 
 OLD = b"l1\nl2\nl3\nl4\nl5\n"
 NEW = b"l1\nl2\nX3\nl4\nl5\nl6\n"

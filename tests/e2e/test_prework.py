@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from conftest import commit_all, git
-from wsfactory import edit, make_sample, packet, refinement
+from support.repo import commit_all, git
+from support.wsfactory import edit, make_sample, packet, refinement
 
 WP = "WP-1-Demo"
 

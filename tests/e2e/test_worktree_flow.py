@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import git
-from orchkit import SIG, WP, setup
-from wsfactory import edit
+from support.orchkit import SIG, WP, setup
+from support.repo import git
+from support.wsfactory import edit
 
 
 def test_checkpoint_carries_the_orchestrator_records_to_the_wp_branch(repo, gk):

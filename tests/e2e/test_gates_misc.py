@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from conftest import commit_all
-from wsfactory import edit, make_sample, packet, refinement
+from support.repo import commit_all
+from support.wsfactory import edit, make_sample, packet, refinement
 
 WP = "WP-1-Demo"
 

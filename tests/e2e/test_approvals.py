@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from conftest import git
-from orchkit import SIG, WP, codes, ok, ref_rel, setup
+from support.orchkit import SIG, WP, codes, ok, ref_rel, setup
+from support.repo import git
 
 pytest.importorskip("cryptography")
 
