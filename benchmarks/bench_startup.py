@@ -13,7 +13,9 @@ It prints the median wall time (separate processes, one warm-up run each) of `go
 from `python -X importtime`, which heavy modules `--help` and `pre-work` import and the top 10
 cumulative import costs of pre-work. Figures only: the exit status is always 0.
 
-Targets: --help <= 50 ms, pre-work <= 80 ms, the config file adds <= 5 ms.
+Targets: --help <= 50 ms, pre-work <= 80 ms, the config file adds <= 5 ms. `--baseline PYTHON`
+adds a column for another build (e.g. a venv with an older govkit installed) timed in the same
+rounds, so a loaded machine slows both alike.
 """
 
 from __future__ import annotations
@@ -41,10 +43,15 @@ lock:
 """
 
 
-def _env() -> dict:
+def _env(source: bool = True) -> dict:
+    """source: import govkit from this checkout (compiled first, see main)."""
     env = dict(os.environ)
-    extra = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # time imports from .pyc, as an install does
+    env.pop("CI", None)  # the parse cache is what a developer's hooks run with
+    env.pop("GOVKIT_NO_CACHE", None)
+    if source:
+        extra = env.get("PYTHONPATH")
+        env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
     env["NO_COLOR"] = "1"
     return env
 
@@ -64,14 +71,15 @@ def clone(src: Path, dst: Path, config: str | None = None) -> Path:
     return dst
 
 
-def time_all(cmds: dict, runs: int, cwd: Path) -> dict:
+def time_all(cmds: dict, runs: int, cwd: Path, baseline: str | None = None) -> dict:
     """name -> (median ms, min ms, exit code of the last run). The commands take turns (one
-    round per run, after one warm-up round), so load spikes hit every command alike."""
-    env = _env()
+    round per run, after one warm-up round), so load spikes hit every command alike. Commands
+    of the baseline runner import the baseline's installed govkit, not this checkout."""
     times: dict = {k: [] for k in cmds}
     rcs: dict = {}
     for n in range(runs + 1):
         for key, cmd in cmds.items():
+            env = _env(source=key[0] != "baseline")
             t = time.perf_counter()
             rcs[key] = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True).returncode
             if n:
@@ -112,7 +120,10 @@ def main(argv=None) -> int:
     ap.add_argument("--dir", help="an existing workspace from gen_workspace.py (profile real)")
     ap.add_argument("--runs", type=int, default=15)
     ap.add_argument("--wp", help="the WP for pre-work (default: the active one)")
+    ap.add_argument("--baseline", metavar="PYTHON",
+                    help="also time another build: a Python whose environment has it installed")
     args = ap.parse_args(argv)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "govkit")], check=True)
     tmp = tempfile.TemporaryDirectory(prefix="govkit-startup-")
     work = Path(tmp.name)
 
@@ -132,11 +143,13 @@ def main(argv=None) -> int:
     script = Path(sys.executable).parent / ("govkit.exe" if os.name == "nt" else "govkit")
     if script.exists():
         runners["govkit script"] = [str(script)]
+    if args.baseline:
+        runners["baseline"] = [args.baseline, "-m", "govkit"]
     measures = {"--help": ["--help"], "--version": ["--version"],
                 "pre-work": ["--repo", str(plain), "pre-work", wp],
                 "pre-work + config": ["--repo", str(with_cfg), "pre-work", wp]}
     res = time_all({(r, m): [*base, *extra] for r, base in runners.items()
-                    for m, extra in measures.items()}, args.runs, plain)
+                    for m, extra in measures.items()}, args.runs, plain, args.baseline)
 
     files = len(subprocess.run(["git", "ls-files"], cwd=plain, capture_output=True,
                                text=True).stdout.splitlines())

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
-from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
+from typing import NamedTuple
 
 from govkit.errors import GovkitError
 
@@ -63,8 +62,7 @@ DEFAULTS: dict = {
 }
 
 
-@dataclass(frozen=True)
-class Config:
+class Config(NamedTuple):
     data: dict
     source: str | None  # the config file path, or None for defaults
 
@@ -125,6 +123,8 @@ def load(root: Path) -> Config:
     from govkit.util.textio import read_text
 
     doc = read_text(cfg_path, CONFIG_REL, allow_empty=True)
+    from importlib import resources
+
     schema_raw = resources.files("govkit.schemas").joinpath("config.schema.json").read_bytes()
     store = _cache(root)
     if store is not None:

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import asdict, dataclass, field
-
-from govkit.util import canonjson
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ERROR = "error"
 WARNING = "warning"
@@ -13,8 +11,7 @@ INFO = "info"
 SEVERITIES = (ERROR, WARNING, INFO)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     code: str
     severity: str
     message: str
@@ -28,7 +25,7 @@ class Finding:
         return self.path or ""
 
     def to_dict(self) -> dict:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in self._asdict().items() if v is not None}
 
 
 @dataclass
@@ -103,4 +100,8 @@ class Report:
 
     def findings_sha256(self) -> str:
         """Stable digest of the findings (used by the audit trail)."""
+        import hashlib
+
+        from govkit.util import canonjson
+
         return hashlib.sha256(canonjson.dumpb([f.to_dict() for f in self.findings])).hexdigest()

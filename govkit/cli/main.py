@@ -7,7 +7,6 @@ import sys
 
 import click
 
-import govkit.cli.commands  # noqa: F401  (registers the commands on `cli`)
 from govkit.cli.app import cli
 from govkit.errors import GovkitError
 

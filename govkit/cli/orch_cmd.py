@@ -130,26 +130,18 @@ def approve_cmd(wp, key_id, fmt, as_json):
     _run("approve", fmt, as_json, approve, wp, key_id=key_id)
 
 
-def _keys_group():
-    existing = cli.commands.get("keys")
-    if existing is not None:
-        return existing
-
-    @cli.group("keys")
-    def keys_group():
-        """Operator keys for signed approvals (Ed25519)."""
-    return keys_group
+@cli.group("keys")
+def keys_group():
+    """Operator keys for signed approvals (Ed25519)."""
 
 
-_keys = _keys_group()
-if isinstance(_keys, click.Group) and "init" not in _keys.commands:
-    @_keys.command("init")
-    @click.option("--key-id", default=None, help="Key id (default: <user>-<date>).")
-    @click.option("--trust", is_flag=True,
-                  help="Also add the key id to approvals.trusted_keys in .GOV/govkit.yaml.")
-    @output_options
-    def keys_init_cmd(key_id, trust, fmt, as_json):
-        """Create a key pair: private key outside the repo (0600), public key in .GOV/keys/."""
-        from govkit.actions.approve import keys_init
+@keys_group.command("init")
+@click.option("--key-id", default=None, help="Key id (default: <user>-<date>).")
+@click.option("--trust", is_flag=True,
+              help="Also add the key id to approvals.trusted_keys in .GOV/govkit.yaml.")
+@output_options
+def keys_init_cmd(key_id, trust, fmt, as_json):
+    """Create a key pair: private key outside the repo (0600), public key in .GOV/keys/."""
+    from govkit.actions.approve import keys_init
 
-        _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)
+    _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)

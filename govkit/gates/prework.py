@@ -178,8 +178,11 @@ def _check_signatures(ws: Workspace, wp: str, pkt, rel: str, ref_rel: str, repor
 
 
 def _check_checkpoint(ws: Workspace, wp: str, rels: list[str], report: Report) -> None:
+    from govkit.vcs.diffset import cat_blobs
+
+    blobs = cat_blobs(ws.git, [f"HEAD:{rel}" for rel in rels])  # one git process
     for rel in rels:
-        blob = ws.git.blob("HEAD", rel)
+        blob = blobs.get(f"HEAD:{rel}")
         hint = (f"git add {rels[0]} {rels[1]} && git commit -m "
                 f"\"docs: checkpoint packet+refinement [{wp}]\"")
         if blob is None:

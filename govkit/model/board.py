@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from govkit.model.markdown import MdDoc
 from govkit.util.textio import Text
@@ -11,8 +12,7 @@ from govkit.util.textio import Text
 ENTRY_RE = re.compile(r"^\*\*\[(WP-[^\]]+)\]\*\*\s+-\s+\[([A-Z_]+)\]\s*(.*)$")
 
 
-@dataclass(frozen=True)
-class BoardEntry:
+class BoardEntry(NamedTuple):
     wp: str | None
     token: str | None
     section: str

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.util.textio import Text
@@ -39,8 +39,7 @@ def leading_sha(value: str) -> str | None:
     return v.lower() if _SHA40.fullmatch(v) else None
 
 
-@dataclass(frozen=True)
-class Value:
+class Value(NamedTuple):
     """A field value with the line it came from (line 0: absent)."""
 
     text: str = ""

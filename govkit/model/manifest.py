@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from govkit.model.common import is_placeholder, strip_ticks
 from govkit.model.cor701 import FIELD_LABELS as LABELS
@@ -21,8 +22,7 @@ from govkit.util.paths import is_absolute_like
 TEMPLATE_TARGETS = {"path/to/file", "path/to/file.ext"}
 
 
-@dataclass(frozen=True)
-class FieldValue:
+class FieldValue(NamedTuple):
     value: str
     line: int
 

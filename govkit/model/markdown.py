@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from govkit.util.textio import Text
 
@@ -23,15 +24,13 @@ _FIELD_RE = re.compile(
     r"[ \t]*(?P<value>.*)$")  # split_field strips the line first: no trailing blanks to skip
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(NamedTuple):
     level: int
     text: str
     line: int
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(NamedTuple):
     label: str
     value: str
     line: int
@@ -46,8 +45,7 @@ class Item:
     children: list[Item] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class Fence:
+class Fence(NamedTuple):
     info: str
     content: str
     line: int          # the opening fence line
@@ -56,14 +54,12 @@ class Fence:
     fenced: bool       # False for indented code blocks
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(NamedTuple):
     cells: tuple[str, ...]
     line: int
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(NamedTuple):
     header: tuple[str, ...]
     rows: tuple[Row, ...]
     line: int

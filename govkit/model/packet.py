@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from govkit.model.common import Value, leading_sha, strip_ticks, val
 from govkit.model.markdown import MdDoc, split_field
@@ -12,15 +13,13 @@ from govkit.util.textio import Text
 DONE_WORDS = ("DONE", "VALIDATED", "COMPLETE", "COMPLETED")
 
 
-@dataclass(frozen=True)
-class ScopeEntry:
+class ScopeEntry(NamedTuple):
     path: str
     note: str
     line: int
 
 
-@dataclass(frozen=True)
-class Waiver:
+class Waiver(NamedTuple):
     waiver_id: str
     scope: str
     reason: str

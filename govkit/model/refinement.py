@@ -5,14 +5,14 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from govkit.model.common import Value, val
 from govkit.model.markdown import MdDoc
 from govkit.util.textio import Text
 
 
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     number: str
     line: int
     spec_anchor: Value
@@ -23,8 +23,7 @@ class Anchor:
     excerpt_line: int
 
 
-@dataclass(frozen=True)
-class Enrichment:
+class Enrichment(NamedTuple):
     found: bool
     body: str
     line: int

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from govkit.model.markdown import MdDoc
 
 
-@dataclass(frozen=True)
-class RegistryRow:
+class RegistryRow(NamedTuple):
     base: str
     active: str
     board: str

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.model.edit import insert_lines, table_row, table_start, text_lines
@@ -11,8 +11,7 @@ from govkit.model.markdown import MdDoc
 from govkit.util.timeutil import iso
 
 
-@dataclass(frozen=True)
-class SignatureRow:
+class SignatureRow(NamedTuple):
     signature: str
     used_by: str
     when: str

@@ -5,8 +5,8 @@ from __future__ import annotations
 import fnmatch
 import hashlib
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from govkit.util.textio import Text
 
@@ -44,8 +44,7 @@ def newest(names: list[str]) -> str | None:
     return best[1]
 
 
-@dataclass(frozen=True)
-class SpecPointer:
+class SpecPointer(NamedTuple):
     path: str
     name: str | None       # the first spec file name the pointer mentions
     line: int
@@ -68,8 +67,7 @@ def parse_pointer(doc: Text, pattern: str, md=None) -> SpecPointer:
     return SpecPointer(doc.path, None, 0)
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(NamedTuple):
     number: str | None
     title: str
     level: int

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-import json
 import os
 
 from govkit import __version__
@@ -48,6 +46,8 @@ def render_text(report: Report, color: bool = False, verbosity: int = 0) -> str:
 
 
 def render_json(report: Report) -> str:
+    import json
+
     return json.dumps(report.to_dict(), indent=2, sort_keys=False, default=str)
 
 
@@ -87,11 +87,14 @@ def render_sarif(report: Report) -> str:
             "results": results,
         }],
     }
+    import json
+
     return json.dumps(doc, indent=2)
 
 
 def render_junit(report: Report) -> str:
-    esc = html.escape
+    from html import escape as esc
+
     errs = report.errors
     name = f"{report.gate} {report.wp or ''}".strip()
     body = "".join(
@@ -102,7 +105,8 @@ def render_junit(report: Report) -> str:
 
 
 def render_html(report: Report) -> str:
-    esc = html.escape
+    from html import escape as esc
+
     rows = "".join(
         f"<tr class='{f.severity}'><td>{esc(f.severity)}</td><td>{esc(f.code)}</td>"
         f"<td>{esc(f.message)}</td><td>{esc(f.location())}</td><td>{esc(f.hint or '')}</td></tr>"

@@ -18,9 +18,8 @@ error (fail closed), never "not found".
 from __future__ import annotations
 
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from govkit.errors import GovkitError
 
@@ -28,8 +27,7 @@ if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
 
-@dataclass(frozen=True)
-class Use:
+class Use(NamedTuple):
     where: str            # "gate log", "signature audit", "worktree", "history", "commit message"
     path: str | None = None
     line: int | None = None

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import threading
 import time
@@ -257,12 +256,20 @@ def read_holder(path: Path | str) -> dict | None:
     return info if isinstance(info, dict) and "pid" in info else None
 
 
+def _hostname() -> str:
+    """The host name (os.uname: importing socket for it costs start-up time)."""
+    try:
+        return os.uname().nodename
+    except AttributeError:  # pragma: no cover - Windows
+        return os.environ.get("COMPUTERNAME", "")
+
+
 def describe_holder(info: dict | None) -> str:
     """'pid N (command) since T' for messages."""
     info = info or {}
     who = f"pid {info.get('pid', '?')}"
     host = info.get("host")
-    if host and host != socket.gethostname():
+    if host and host != _hostname():
         who += f" on host {host}"
     who += f" ({info.get('command') or 'unknown command'})"
     since = info.get("since")
@@ -334,7 +341,7 @@ class WorkspaceLock:
 
     def _write_holder(self) -> None:
         now = time.time()
-        body = json.dumps({"pid": os.getpid(), "host": socket.gethostname(),
+        body = json.dumps({"pid": os.getpid(), "host": _hostname(),
                            "command": self.command, "since": now,
                            "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(now))})
         view = memoryview((body + "\n").encode("utf-8"))

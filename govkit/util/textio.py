@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from govkit.errors import GovkitError
 
@@ -11,8 +11,7 @@ BOM = "\ufeff"
 DEFAULT_MAX_BYTES = 8 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Text:
+class Text(NamedTuple):
     """A decoded artifact. `text` has the BOM removed; offsets and lines refer to it."""
 
     path: str          # repo-relative display path

@@ -15,6 +15,7 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.util.bytes import ZERO_SHA, is_binary, line_count
@@ -28,8 +29,7 @@ DIFF_OPTS = [*DIFF_PINNED, "-M", "--no-abbrev", "--indent-heuristic", "--inter-h
 _HUNK = re.compile(rb"^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@")
 
 
-@dataclass(frozen=True)
-class Hunk:
+class Hunk(NamedTuple):
     old_start: int
     old_len: int
     new_start: int

@@ -63,6 +63,12 @@ class Git:
         return p.stdout.decode().strip() or None if p.returncode == 0 else None
 
     def branch(self) -> str | None:
+        """The checked-out branch's short name; None when HEAD is detached."""
+        from govkit.vcs.head import head_ref
+
+        ref = head_ref(self.root)
+        if ref is not None:
+            return ref[len("refs/heads/"):] if ref.startswith("refs/heads/") else None
         p = self.run("symbolic-ref", "-q", "--short", "HEAD", check=False)
         return p.stdout.decode().strip() if p.returncode == 0 else None
 

@@ -29,6 +29,19 @@ def git_dirs(root: Path) -> tuple[Path, Path] | None:
         return None
 
 
+def head_ref(root: Path) -> str | None:
+    """What HEAD points at ('refs/heads/main'; a commit id when detached), from the files;
+    None when the files do not say (then ask git)."""
+    dirs = git_dirs(root)
+    if dirs is None:
+        return None
+    try:
+        head = (dirs[0] / "HEAD").read_text().strip()
+    except OSError:
+        return None
+    return head[4:].strip() if head.startswith("ref:") else head or None
+
+
 def git_head(root: Path) -> str | None:
     """HEAD's commit id from the .git files (worktrees and packed refs too); one `git
     rev-parse` call only when the files do not say."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-import govkit.cli.commands  # noqa: F401  (registers the commands)
 from govkit.cli.app import cli
 from govkit.cli.main import main
 from govkit.errors import GovkitError
