@@ -1,3 +1,3 @@
-from govkit.cli.main import main
+from govkit.cli.entry import main
 
 main()

@@ -123,9 +123,9 @@ def load(root: Path) -> Config:
     from govkit.util.textio import read_text
 
     doc = read_text(cfg_path, CONFIG_REL, allow_empty=True)
-    from importlib import resources
-
-    schema_raw = resources.files("govkit.schemas").joinpath("config.schema.json").read_bytes()
+    # The schema ships inside the package; reading it as a file skips importlib.resources (and
+    # the zipfile, tempfile and pathlib readers it imports), which start-up cannot afford.
+    schema_raw = (Path(__file__).parent / "schemas" / "config.schema.json").read_bytes()
     store = _cache(root)
     if store is not None:
         from govkit.store.cache import key

@@ -178,7 +178,7 @@ def _check_signatures(ws: Workspace, wp: str, pkt, rel: str, ref_rel: str, repor
 
 
 def _check_checkpoint(ws: Workspace, wp: str, rels: list[str], report: Report) -> None:
-    from govkit.vcs.diffset import cat_blobs
+    from govkit.vcs.git import cat_blobs
 
     blobs = cat_blobs(ws.git, [f"HEAD:{rel}" for rel in rels])  # one git process
     for rel in rels:

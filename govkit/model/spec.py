@@ -102,7 +102,7 @@ class MasterSpec:
 
     def sha1_matches(self, value: str) -> bool:
         v = value.strip().lower()
-        return v in (self.sha1_raw, self.sha1_lf)
+        return v == self.sha1_raw or v == self.sha1_lf  # the LF form only when raw differs
 
     @cached_property
     def sections(self) -> list[Section]:

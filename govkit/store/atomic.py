@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 from govkit.errors import GovkitError
@@ -44,6 +43,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
     if path.exists() and not os.access(path, os.W_OK):
         raise GovkitError("file is read-only; nothing was written", path=str(path),
                           hint="make it writable (chmod u+w) and run the command again")
+    import tempfile  # here, not at import: read-only gates never write
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(parent))
     try:
         with os.fdopen(fd, "wb") as fh:

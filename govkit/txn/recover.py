@@ -3,7 +3,6 @@ is still either its old or its new content; anything else stops with the files n
 
 from __future__ import annotations
 
-import base64
 import json
 import os
 from pathlib import Path
@@ -22,10 +21,14 @@ def journal_dir(ws: Workspace) -> Path:
 
 
 def b64(data: bytes | None) -> str | None:
+    import base64
+
     return None if data is None else base64.b64encode(data).decode("ascii")
 
 
 def unb64(s: str | None) -> bytes | None:
+    import base64
+
     return None if s is None else base64.b64decode(s)
 
 

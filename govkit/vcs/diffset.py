@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.util.bytes import ZERO_SHA, is_binary, line_count
-from govkit.vcs.git import DIFF_PINNED, Git
+from govkit.vcs.git import DIFF_PINNED, Git, cat_blobs  # noqa: F401  (re-exported)
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Output-shaping options pinned on top of govkit.vcs.git.PINNED/DIFF_PINNED.
@@ -182,38 +182,6 @@ def read_worktree(root: Path, rel: str) -> bytes | None:
         return p.read_bytes()
     except OSError:
         return None
-
-
-def cat_blobs(git: Git, specs: list[str]) -> dict[str, bytes | None]:
-    """Contents of object specs ('<oid>' or '<rev>:<path>') from ONE `git cat-file --batch`."""
-    specs = list(dict.fromkeys(s for s in specs if s))
-    if not specs:
-        return {}
-    for s in specs:
-        if "\n" in s:
-            raise GovkitError(f"path contains a newline, cannot read it from git: {s!r}")
-    data = git.run("cat-file", "--batch", input=("\n".join(specs) + "\n").encode(
-        "utf-8", "surrogateescape")).stdout
-    res: dict[str, bytes | None] = {}
-    pos = 0
-    for s in specs:
-        nl = data.index(b"\n", pos)
-        line = data[pos:nl]
-        pos = nl + 1
-        if line.endswith((b" missing", b" ambiguous")) or line.startswith(b"dangling"):
-            res[s] = None
-            continue
-        header = line.split(b" ")
-        if len(header) == 3 and header[1] == b"blob":
-            size = int(header[2])
-            res[s] = data[pos:pos + size]
-            pos += size + 1
-        elif len(header) == 3:          # a tree or commit: skip its bytes
-            pos += int(header[2]) + 1
-            res[s] = None
-        else:                           # "<spec> missing" / "ambiguous"
-            res[s] = None
-    return res
 
 
 def load_contents(git: Git, ds: DiffSet, root: Path) -> None:

@@ -173,3 +173,35 @@ def find_root(start: Path) -> Path | None:
     if p.returncode != 0:
         return None
     return Path(p.stdout.decode().strip())
+
+
+def cat_blobs(git: Git, specs: list[str]) -> dict[str, bytes | None]:
+    """Contents of object specs ('<oid>' or '<rev>:<path>') from ONE `git cat-file --batch`."""
+    specs = list(dict.fromkeys(s for s in specs if s))
+    if not specs:
+        return {}
+    for s in specs:
+        if "\n" in s:
+            raise GovkitError(f"path contains a newline, cannot read it from git: {s!r}")
+    data = git.run("cat-file", "--batch", input=("\n".join(specs) + "\n").encode(
+        "utf-8", "surrogateescape")).stdout
+    res: dict[str, bytes | None] = {}
+    pos = 0
+    for s in specs:
+        nl = data.index(b"\n", pos)
+        line = data[pos:nl]
+        pos = nl + 1
+        if line.endswith((b" missing", b" ambiguous")) or line.startswith(b"dangling"):
+            res[s] = None
+            continue
+        header = line.split(b" ")
+        if len(header) == 3 and header[1] == b"blob":
+            size = int(header[2])
+            res[s] = data[pos:pos + size]
+            pos += size + 1
+        elif len(header) == 3:          # a tree or commit: skip its bytes
+            pos += int(header[2]) + 1
+            res[s] = None
+        else:                           # "<spec> missing" / "ambiguous"
+            res[s] = None
+    return res

@@ -52,3 +52,27 @@ def test_subcommand_help_and_unknown_commands(gk, tmp_path):
     assert p.returncode == 0 and "verify" in p.stdout and "checkpoint" in p.stdout
     p = gk("no-such-command", cwd=tmp_path)
     assert p.returncode == 2 and "No such command" in p.stderr
+
+
+def _cli(args, **env):
+    e = {k: v for k, v in os.environ.items() if k != "GOVKIT_SLOW_HELP"}
+    e.update(PYTHONPATH=str(ROOT), **env)
+    return subprocess.run([sys.executable, "-m", "govkit", *args], capture_output=True,
+                          text=True, env=e)
+
+
+def test_fast_help_and_version_equal_clicks_and_skip_click():
+    for columns in ("80", "120", "60"):
+        fast = _cli(["--help"], COLUMNS=columns)
+        slow = _cli(["--help"], COLUMNS=columns, GOVKIT_SLOW_HELP="1")
+        assert fast.returncode == slow.returncode == 0
+        assert fast.stdout == slow.stdout, columns
+    # "--version --debug" is not the fast path: click answers it
+    assert _cli(["--version"]).stdout == _cli(["--version", "--debug"]).stdout
+    probe = ("import sys, runpy\nsys.argv = ['govkit', '--help']\n"
+             "try:\n    runpy.run_module('govkit', run_name='__main__')\nexcept SystemExit:\n    pass\n"
+             "print('CLICK' if 'click' in sys.modules else 'NO-CLICK', file=sys.stderr)\n")
+    p = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "80"})
+    assert p.stderr.strip().endswith("NO-CLICK")
+    assert "Commands:" in p.stdout

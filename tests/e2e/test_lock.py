@@ -131,15 +131,20 @@ def test_sigkill_of_the_holder_frees_the_lock_at_once(tmp_path):
     holder.communicate()
 
 
-def test_sigkill_frees_the_lock_for_a_waiting_process(tmp_path):
-    lock = tmp_path / "lock"
-    holder = _hold(tmp_path, lock, "record-signature")
-    waiter = subprocess.Popen(
+def _waiter(lock):
+    """A process that waits for the lock, prints the time it got it, and exits."""
+    return subprocess.Popen(
         [sys.executable, "-c", "import sys, time\nsys.path.insert(0, sys.argv[2])\n"
          "from govkit.store.lock import WorkspaceLock\n"
          "with WorkspaceLock(sys.argv[1], timeout=30):\n"
          "    print(time.time(), flush=True)\n", str(lock), str(ROOT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_sigkill_frees_the_lock_for_a_waiting_process(tmp_path):
+    lock = tmp_path / "lock"
+    holder = _hold(tmp_path, lock, "record-signature")
+    waiter = _waiter(lock)
     try:
         time.sleep(0.5)
         assert waiter.poll() is None                     # waiting for the live holder
@@ -266,12 +271,7 @@ def test_a_waiter_does_not_lock_a_removed_lock_file(tmp_path):
     take the lock of the deleted file but wait for the third one."""
     lock = tmp_path / "lock"
     holder = _hold(tmp_path, lock, "record-signature", seconds=0.6)
-    waiter = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time\nsys.path.insert(0, sys.argv[2])\n"
-         "from govkit.store.lock import WorkspaceLock\n"
-         "with WorkspaceLock(sys.argv[1], timeout=30):\n"
-         "    print(time.time(), flush=True)\n", str(lock), str(ROOT)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    waiter = _waiter(lock)
     try:
         time.sleep(0.3)                                   # the waiter has the old file open
         lock.unlink()

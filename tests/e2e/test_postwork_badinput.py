@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 
-from test_postwork_helpers import (
+from support.postwork import (
     WP,
     block,
     errors,

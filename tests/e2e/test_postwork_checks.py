@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
-from test_postwork_helpers import (
+from support.postwork import (
     WP,
     block,
     errors,
@@ -20,7 +20,6 @@ from test_postwork_helpers import (
     warnings,
     write,
 )
-
 from support.repo import commit_all
 
 OLD = b"l1\nl2\nl3\nl4\nl5\n"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from test_postwork_helpers import (
+
+from support.postwork import (
     block,
     errors,
     manifest_write,
@@ -19,7 +20,6 @@ from test_postwork_helpers import (
     stage,
     write,
 )
-
 from support.repo import commit_all, git
 
 Z = "0" * 40

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_postwork_helpers import (
+from support.postwork import (
     WP,
     block,
     errors,
@@ -16,7 +16,6 @@ from test_postwork_helpers import (
     stage,
     write,
 )
-
 from support.repo import commit_all, git
 
 PRE = "776174c15d3390b95832eeca21c3e60c9acc8bec"

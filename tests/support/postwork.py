@@ -1,5 +1,4 @@
-"""Helpers for the post-work / manifest / sha tests (no tests here): a minimal modern packet in a
-real git repository."""
+"""Helpers of the post-work and manifest suites: a packet, a manifest block, the two commands."""
 
 from __future__ import annotations
 
