@@ -36,7 +36,7 @@ def _run(command: str, fmt, as_json, fn, *args, **kw):
 @output_options
 def record_refinement_cmd(wp, path, fmt, as_json):
     """Record a complete refinement for review (signing waits for a new turn)."""
-    from govkit.actions.prepare import record_refinement
+    from govkit.actions.refine import record_refinement
 
     _run("record-refinement", fmt, as_json, record_refinement, wp, path)
 

@@ -12,7 +12,8 @@ from govkit import __version__
 
 from support.repo import ROOT
 
-HEAVY = ("openai", "jsonschema", "git", "cryptography")
+HEAVY = ("openai", "pydantic", "httpx", "jsonschema", "markdown_it", "yaml", "git",
+         "cryptography")
 
 
 def test_version(gk, tmp_path):

@@ -88,8 +88,8 @@ def test_changed_content_is_a_new_key(repo, gk):
 def _imported(repo, env, *args):
     script = ("import json, sys\nfrom govkit.cli.main import main\n"
               "try:\n    main(sys.argv[1:])\nexcept SystemExit:\n    pass\n"
-              "print(json.dumps(sorted(m for m in ('yaml', 'jsonschema', 'markdown_it') "
-              "if m in sys.modules)))\n")
+              "print(json.dumps(sorted(m for m in ('yaml', 'jsonschema', 'markdown_it', 'openai', "
+              "'pydantic', 'httpx', 'cryptography') if m in sys.modules)))\n")
     p = subprocess.run([sys.executable, "-c", script, *args], capture_output=True, text=True,
                        cwd=repo, env={**os.environ, "PYTHONPATH": str(ROOT), **env})
     return json.loads(p.stdout.strip().splitlines()[-1])
