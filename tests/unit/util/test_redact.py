@@ -127,3 +127,22 @@ def test_config_patterns_extend_and_bad_pattern_is_usage_error():
     assert redact({"x": "ACME-SECRET-1"}, extra=[r"ACME-SECRET-\d+"]) == {"x": "[REDACTED:custom]"}
     with pytest.raises(GovkitError, match="redact_patterns"):
         redact_text("x", extra=["("])
+
+
+def test_plain_values_skip_the_patterns_and_stay_as_they_are():
+    from govkit.util import redact as r
+
+    for value in ("0123abcdef" * 6, "pre-work", "PASS", "0.1.0", "WP-1-Demo", "a" * 15):
+        assert r._plain(value) and r.redact_text(value) == value
+    for value in ("token abcdefgh12345678", "sk-" + "a" * 20, "x=secretvalue", "g" * 16,
+                  "AKIA" + "A" * 16, "ghp_" + "a" * 30):
+        assert not r._plain(value)
+
+
+def test_every_builtin_secret_is_still_found():
+    from govkit.util.redact import redact_text
+
+    for secret in ("ghp_" + "a" * 36, "AKIAABCDEFGHIJKLMNOP", "sk-proj-" + "b" * 24,
+                   "Authorization: Bearer abcdefgh12345678"):
+        assert "[REDACTED:" in redact_text(f"x {secret} y"), secret
+        assert "[REDACTED:" in redact_text(secret), secret
