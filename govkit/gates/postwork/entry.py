@@ -1,5 +1,4 @@
-"""One manifest entry against the diff: the ten COR-701 gates computed, never read from boxes.
-"""
+"""One manifest entry against the diff: the ten COR-701 gates computed, never read from boxes."""
 
 from __future__ import annotations
 
@@ -24,8 +23,6 @@ if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
-
-
 INT_RE = re.compile(r"^[+-]?\d+$")
 
 

@@ -1,5 +1,4 @@
-"""EVIDENCE and EVIDENCE_MAPPING: the recorded test evidence and every `path:line` citation.
-"""
+"""EVIDENCE and EVIDENCE_MAPPING: the recorded test evidence and every `path:line` citation."""
 
 from __future__ import annotations
 

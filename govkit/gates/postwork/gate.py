@@ -2,8 +2,7 @@
 
 The ten COR-701 gate names are computed per manifest entry (never read from checkboxes). Mode
 selection, window semantics and every deliberate difference from the original are documented in
-docs/compatibility.md ("post-work"); finding codes in docs/findings.md.
-"""
+docs/compatibility.md ("post-work"); finding codes in docs/findings.md."""
 
 from __future__ import annotations
 

@@ -1,6 +1,5 @@
 """Which diff post-work judges: explicit range, --rev, staged, worktree, or the packet's base
-(kernel-gates.md 9.7), and the governance state files that are not "work".
-"""
+(kernel-gates.md 9.7), and the governance state files that are not "work"."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Structured waivers (WAIVERS GRANTED): which are active today and which paths they cover.
-"""
+"""Structured waivers (WAIVERS GRANTED): which are active today and which paths they cover."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""COR-701 windows: the tight window of a change and the lines a declared window must cover.
-"""
+"""COR-701 windows: the tight window of a change and the lines a declared window must cover."""
 
 from __future__ import annotations
 
