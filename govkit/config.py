@@ -103,14 +103,6 @@ def _line_of(node, path: list) -> int | None:
     return line
 
 
-def _cache(root: Path):
-    from govkit.store import cache
-    from govkit.vcs.head import git_dirs
-
-    dirs = git_dirs(root) if cache.enabled() else None
-    return cache.Cache(dirs[1] / "govkit" / "cache") if dirs else None
-
-
 def load(root: Path) -> Config:
     """DEFAULTS, or DEFAULTS merged with a valid .GOV/govkit.yaml (GovkitError otherwise).
 
@@ -126,7 +118,9 @@ def load(root: Path) -> Config:
     # The schema ships inside the package; reading it as a file skips importlib.resources (and
     # the zipfile, tempfile and pathlib readers it imports), which start-up cannot afford.
     schema_raw = (Path(__file__).parent / "schemas" / "config.schema.json").read_bytes()
-    store = _cache(root)
+    from govkit.store.cache import for_repo
+
+    store = for_repo(root)
     if store is not None:
         from govkit.store.cache import key
 

@@ -110,11 +110,9 @@ class Workspace:
     @cached_property
     def cache(self):
         """The parse cache in the git common directory, or None (disabled, or no git files)."""
-        from govkit.store import cache
-        from govkit.vcs.head import git_dirs
+        from govkit.store.cache import for_repo
 
-        dirs = git_dirs(self.root) if cache.enabled() else None
-        return cache.Cache(dirs[1] / "govkit" / "cache") if dirs else None
+        return for_repo(self.root)
 
     def parse_md(self, doc: Text):
         """The block structure of doc, from the cache when an entry for these exact bytes (and

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING
 from govkit.errors import GovkitError
 from govkit.model.cor701 import canonical_sha1, is_binary, quote_path, variants
 from govkit.result import Report
-from govkit.vcs.diffset import cat_blobs, read_worktree
+from govkit.vcs.diffset import read_worktree
+from govkit.vcs.git import cat_blobs
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace

@@ -35,6 +35,15 @@ def _digest(k: str, payload: str) -> str:
     return hashlib.sha256((k + "\n" + payload).encode("utf-8")).hexdigest()
 
 
+def for_repo(root: Path) -> Cache | None:
+    """The cache of the repository whose work tree is root (in its git common directory,
+    shared by every worktree), or None when disabled or the git files do not say where."""
+    from govkit.vcs.head import git_dirs
+
+    dirs = git_dirs(root) if enabled() else None
+    return Cache(dirs[1] / "govkit" / "cache") if dirs else None
+
+
 class Cache:
     def __init__(self, directory: Path):
         self.dir = Path(directory)

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.util.bytes import ZERO_SHA, is_binary, line_count
-from govkit.vcs.git import DIFF_PINNED, Git, cat_blobs  # noqa: F401  (re-exported)
+from govkit.vcs.git import DIFF_PINNED, Git, cat_blobs
 
 EMPTY_TREE = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
 # Output-shaping options pinned on top of govkit.vcs.git.PINNED/DIFF_PINNED.

@@ -88,11 +88,6 @@ class Git:
     def branch_exists(self, name: str) -> bool:
         return self.ok("show-ref", "--verify", "--quiet", f"refs/heads/{name}")
 
-    def blob(self, rev: str, path: str) -> bytes | None:
-        """Raw bytes of path at rev (rev '' = the index), or None when absent."""
-        p = self.run("cat-file", "blob", f"{rev}:{path}", check=False)
-        return p.stdout if p.returncode == 0 else None
-
     def commit_files(self, branch: str, files: dict[str, bytes], message: str) -> str:
         """Commit files (path -> bytes, mode 100644) on top of branch with a private index,
         without touching any working tree or the real index; returns the new commit id. The

@@ -42,6 +42,7 @@ def citations(pkt) -> list[tuple[str, int, int | None, int]]:
 def check_links(ws: Workspace, pkt, ds: DiffSet, report: Report | None) -> bool:
     """Every path:line cited in EVIDENCE_MAPPING exists in the post-change tree."""
     from govkit.vcs import diffset
+    from govkit.vcs.git import cat_blobs
 
     cites = citations(pkt)
     if not cites:
@@ -56,7 +57,7 @@ def check_links(ws: Workspace, pkt, ds: DiffSet, report: Report | None) -> bool:
     else:
         prefix = "" if ds.mode == "staged" else ds.head
         specs = {p: f"{prefix}:{p}" for p in need if ".." not in p.split("/")}
-        got = diffset.cat_blobs(ws.git, list(specs.values()))
+        got = cat_blobs(ws.git, list(specs.values()))
         blobs = {p: got.get(s) for p, s in specs.items()}
     ok = True
     for path, line, end, at in cites:

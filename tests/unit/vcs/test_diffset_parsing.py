@@ -7,7 +7,8 @@ from types import SimpleNamespace
 import pytest
 
 from govkit.errors import GovkitError
-from govkit.vcs.diffset import DIFF_OPTS, FileChange, Hunk, cat_blobs, mode_args, read_changes, read_hunks
+from govkit.vcs.diffset import DIFF_OPTS, FileChange, Hunk, mode_args, read_changes, read_hunks
+from govkit.vcs.git import cat_blobs
 
 Z40 = "0" * 40
 A1, A2 = "3e757656cf36eca53338e520d134963a44f793f8", "20b5be91886d0b6f26dc98a225c0dac05fe2c86e"
