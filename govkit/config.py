@@ -12,6 +12,9 @@ from govkit.errors import GovkitError
 CONFIG_REL = ".GOV/govkit.yaml"
 
 DEFAULTS: dict = {
+    # compat: judge repositories made by the original scripts as they did (plus warnings);
+    # strict (what `govkit init` writes): the original's defects fixed, locks and keys required.
+    "profile": "compat",
     "paths": {
         "gov_dir": ".GOV",
         "spec_current": ".GOV/roles_shared/SPEC_CURRENT.md",
@@ -44,6 +47,9 @@ DEFAULTS: dict = {
     "validator": {"min_gate_interval_seconds": 5},
     "packet": {
         "required_fields": ["TASK_ID", "RISK_TIER", "SCOPE", "TEST_PLAN", "DONE_MEANS", "BOOTSTRAP"],
+        # The sections the coder may edit; every other section of a packet is locked.
+        "coder_sections": ["BOOTSTRAP", "SKELETON", "STATUS_HANDOFF", "VALIDATION",
+                           "EVIDENCE_MAPPING", "EVIDENCE", "VALIDATION_REPORTS"],
     },
     "manifest": {
         # Changed files that need no manifest entry (the "docs-only" exemption).

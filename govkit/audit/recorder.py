@@ -54,6 +54,17 @@ def get_trail(ws: Workspace, force: bool = False):
     return trail
 
 
+def head(ws: Workspace) -> tuple[int, str] | None:
+    """(seq, hash) of the trail's last record, or None when the workspace keeps no trail.
+    Records that later checks depend on (LOCK, VALIDATED, ...) carry it as their witness."""
+    trail = get_trail(ws)
+    if trail is None:
+        return None
+    with trail.locked():
+        trail.sync()
+        return trail.seq, trail.hash
+
+
 def gate_event(ws: Workspace, report, command: str) -> None:
     """Record a gate verdict as an audit event (buffered; written at the latest at exit)."""
     try:
