@@ -113,14 +113,14 @@ def _changeset(facts: dict) -> dict:
 
 def _refinement(facts: dict) -> dict:
     sections = [s for s in facts.get("sections", []) if isinstance(s, dict)]
-    titles = ", ".join(f"{s.get('id')} {s.get('title', '')}".strip() for s in sections) or "the spec"
+    titles = ", ".join(str(s.get("title") or s.get("id")) for s in sections) or "the spec"
     return {
         "summary": f"Implement {titles} as the spec states.",
         "gaps": [f"Section {s.get('id')} ({s.get('title', '')}) has no implementation yet."
                  for s in sections] or ["none found"],
         "red_team": [f"A change could satisfy {s.get('id')} in form but not in behaviour; test it."
                      for s in sections] or ["none"],
-        "primitives": [f"{s.get('id')}: {s.get('title', '')}".strip() for s in sections] or ["none"],
+        "primitives": [f"the rules of section {s.get('title') or s.get('id')}" for s in sections] or ["none"],
         "anchor_notes": [{"section": str(s.get("id")), "why": f"defines {s.get('title', 'the rule')}"}
                          for s in sections],
     }

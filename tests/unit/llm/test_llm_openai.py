@@ -7,6 +7,7 @@ import json
 import pytest
 
 from govkit.llm import LLMError, load_schema, make_provider
+
 from support.llmserver import FakeLLM, completion, error, ok
 
 PASS = json.dumps({"verdict": "pass", "findings": []})
