@@ -18,6 +18,7 @@ class PhaseTracker:
 
     def __init__(self, on_event: Callable[[str, str, float], None] | None = None):
         self.done: list[tuple[str, str, float]] = []  # (phase, verdict, seconds)
+        self.history: list[tuple[str, str, float]] = []  # phases of earlier attempts
         self.current: str | None = None
         self._t0 = 0.0
         self._on_event = on_event
@@ -46,10 +47,21 @@ class PhaseTracker:
             self._on_event(phase, verdict, took)
         return took
 
+    def rewind(self, phase: str) -> None:
+        """Go back to `phase` after a FAIL (another attempt): the phases from it on run again."""
+        if self.current is not None or not self.done or self.done[-1][1] == "PASS":
+            raise PhaseOrderError(f"rewind to '{phase}' without a failed phase")
+        keep = PHASES.index(phase)
+        self.history += self.done[keep:]
+        self.done = self.done[:keep]
+
     def require(self, phase: str) -> None:
         """Raise unless `phase` has finished with PASS (a step that depends on it)."""
         if not any(p == phase and v == "PASS" for p, v, _ in self.done):
             raise PhaseOrderError(f"phase '{phase}' has not passed")
 
     def timings(self) -> dict[str, str]:
-        return {p: f"{v} {t:.3f}s" for p, v, t in self.done}
+        out: dict[str, str] = {}
+        for p, v, t in self.history + self.done:
+            out[p] = (out[p] + ", " if p in out else "") + f"{v} {t:.3f}s"
+        return out

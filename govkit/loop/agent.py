@@ -1,0 +1,20 @@
+"""The coder agent, when this build has it (govkit/agents/coder.py); otherwise a clear refusal."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from govkit.errors import GovkitError
+
+if TYPE_CHECKING:
+    from govkit.workspace import Workspace
+
+
+def coder_changeset(ws: Workspace, wp: str, pkt_rel: str, feedback: list[str]) -> dict:
+    try:
+        from govkit.agents import coder  # type: ignore[attr-defined]
+    except ImportError:
+        raise GovkitError("--agent: the coder agent (govkit/agents/coder.py) is not part of "
+                          "this build", hint="write the ChangeSet yourself and pass "
+                                             "--changeset FILE") from None
+    return coder.write_changeset(ws, wp, feedback=feedback)
