@@ -219,8 +219,24 @@ def _edit(ws: Workspace, e: dict, where: str, limit: int, report: Report) -> lis
 
 
 def patch_paths(ws: Workspace, patch: bytes) -> list[str] | None:
-    """Every path a patch touches (`git apply --numstat --recount -z`); None if unparseable."""
-    p = ws.git.run("apply", "--numstat", "--recount", "-z", "-", input=patch, check=False)
+    """Every path a patch touches; None if git cannot read it. `--recount` lets a hunk swallow
+    a following file header (its lines read as hunk lines), so the paths are the union of
+    `git apply --numstat -z` with and without --recount, plus every '+++ '/'--- ' header line
+    naming a path (a conservative over-approximation: more paths only means refusal)."""
+    first = _numstat(ws, patch, ["--recount"])
+    if first is None:
+        return None
+    out = first + (_numstat(ws, patch, []) or [])
+    for line in patch.split(b"\n"):
+        if line.startswith((b"+++ ", b"--- ")):
+            name = line[4:].split(b"\t")[0].strip().decode("utf-8", "surrogateescape")
+            if name != "/dev/null":
+                out.append(name[2:] if name[:2] in ("a/", "b/") else name)
+    return list(dict.fromkeys(out))
+
+
+def _numstat(ws: Workspace, patch: bytes, opts: list[str]) -> list[str] | None:
+    p = ws.git.run("apply", "--numstat", *opts, "-z", "-", input=patch, check=False)
     if p.returncode != 0:
         return None
     out: list[str] = []
