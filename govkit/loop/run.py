@@ -343,6 +343,7 @@ class Run:
                               hint="check git's identity (user.name, user.email)")
             return
         sha = ws.git.head() or ""
+        _crash("committed")
         hook.result(ws, seq, True, {"run": self.id, "commit": sha})
         hook.result(ws, self.rec.get("audit_seq"), True, {"run": self.id, "commit": sha})
         record.drop(ws, self.id)
