@@ -268,7 +268,7 @@ class Run:
         if cmd:
             cmds, skipped = [list(cmd)], []
         else:
-            cmds, skipped = plan_commands(ws.packet(self.pkt_rel))
+            cmds, skipped = plan_commands(ws.packet(self.pkt_rel), str(ws.root))
         for s in skipped:
             rep.info("GK-RUN-TEST-SKIPPED", f"TEST_PLAN line is not runnable (no shell): {s}",
                      self.pkt_rel)

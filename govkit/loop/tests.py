@@ -7,7 +7,8 @@ SIGKILL, and the runner also kills the group after a normal exit (leftover backg
 
 Runnable TEST_PLAN lines (the rule, documented in docs/loop.md): a list item under TEST_PLAN
 whose text, with surrounding backticks removed, splits with shlex into an argument list whose
-first word is a plain program name or relative path (letters, digits, `._+-/`), contains no
+first word is a plain program name or relative path (letters, digits, `._+-/`) that exists
+(on PATH, or as a file relative to the repository root), contains no
 placeholder (`<...>`) and no shell operator (`|`, `&&`, `;`, `>`, `<`, `$(`, backquote).
 Anything else is shown as "not runnable" and skipped; never a shell.
 """
@@ -36,7 +37,7 @@ class TestResult(NamedTuple):
     tail: str                    # the last lines of the output (for the report)
 
 
-def runnable(text: str) -> list[str] | None:
+def runnable(text: str, root: str | None = None) -> list[str] | None:
     """The argument list of a TEST_PLAN line, or None when it is not runnable (see above)."""
     t = text.strip()
     if t.startswith("`") and t.endswith("`") and len(t) > 1:
@@ -49,10 +50,21 @@ def runnable(text: str) -> list[str] | None:
         return None
     if not argv or not _PROGRAM.match(argv[0]) or argv[0].startswith("-"):
         return None
+    if root is not None and not _exists(argv[0], root):
+        return None
     return argv
 
 
-def plan_commands(pkt) -> tuple[list[list[str]], list[str]]:
+def _exists(program: str, root: str) -> bool:
+    """A program on PATH, or a path (relative to the repository root) to a file."""
+    import shutil
+
+    if "/" in program:
+        return os.path.isfile(program if os.path.isabs(program) else os.path.join(root, program))
+    return shutil.which(program) is not None
+
+
+def plan_commands(pkt, root: str | None = None) -> tuple[list[list[str]], list[str]]:
     """(runnable argument lists, skipped lines) of the packet's TEST_PLAN items."""
     from govkit.model.packet import list_after
 
@@ -62,7 +74,7 @@ def plan_commands(pkt) -> tuple[list[list[str]], list[str]]:
     for e in entries or []:
         text = (e.path + (" " + e.note if e.note else "")).strip()
         raw = _item_text(pkt, e.line) or text
-        argv = runnable(raw)
+        argv = runnable(raw, root)
         if argv is None:
             skipped.append(raw)
         else:
