@@ -13,6 +13,7 @@ import os
 import secrets
 import time
 from collections.abc import Callable
+from functools import partial
 from typing import TYPE_CHECKING, NamedTuple
 
 from govkit.errors import GovkitError
@@ -98,22 +99,22 @@ class Run:
             for attempt in range(1, self.opts.attempts + 1):
                 self.report.facts["attempts"] = attempt
                 cs, cs_name = self.changeset(feedback)
-                edits = self.phase("validate", lambda: self.validate(cs, cs_name, scope),
+                edits = self.phase("validate", partial(self.validate, cs, cs_name, scope),
                                    retry=attempt < self.opts.attempts)
                 if edits is None:
                     feedback = [f.message for f in self.report.errors]
                     self._drop_errors()
                     continue
-                self.phase("review", lambda: self.review("review", cs, edits))
-                self.phase("efficiency", lambda: self.review("efficiency", cs, edits))
-                self.phase("apply", lambda: self.apply(cs, edits))
+                self.phase("review", partial(self.review, "review", cs, edits))
+                self.phase("efficiency", partial(self.review, "efficiency", cs, edits))
+                self.phase("apply", partial(self.apply, cs, edits))
                 ok = self.phase("tests", self.tests, retry=attempt < self.opts.attempts)
                 if not ok:
                     feedback = [f.message for f in self.report.errors]
                     self._drop_errors()
                     continue
-                self.phase("manifest", lambda: self.manifest(cs))
-                self.phase("commit", lambda: self.commit(cs))
+                self.phase("manifest", partial(self.manifest, cs))
+                self.phase("commit", partial(self.commit, cs))
                 return
         except _Stop:
             last = self.tracker.done[-1][0] if self.tracker.done else ""
