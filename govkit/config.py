@@ -64,6 +64,10 @@ DEFAULTS: dict = {
         "redact_patterns": [],
     },
     "lock": {"timeout_seconds": 10},
+    # govkit run: test_command (argument list) replaces the packet's TEST_PLAN when set.
+    "loop": {"test_command": None, "test_timeout_seconds": 600, "review_timeout_seconds": 120,
+             "max_file_bytes": 1048576, "max_changeset_bytes": 8388608, "max_edits": 500,
+             "allow_force_efficiency": False},
     "limits": {"max_artifact_bytes": 8388608},
     # The LLM provider (govkit/llm/): stub works offline; openai takes any compatible endpoint.
     "llm": {

@@ -88,6 +88,20 @@ def doctor_cmd(fmt, as_json):
     from govkit.ops.doctor import diagnose
 
     ctx = get_ctx()
+    _recover_runs(ctx.repo)
     report, ws = diagnose(ctx.repo)
     ctx._ws = ws
     emit(report, fmt, as_json)
+
+
+def _recover_runs(repo) -> None:
+    """Interrupted `govkit run`s are rolled back (or their commit confirmed) before the health
+    report, which then lists only what needs the user (a dirty run record)."""
+    from govkit.errors import GovkitError
+    from govkit.loop.recover import recover_runs
+    from govkit.workspace import Workspace
+
+    try:
+        recover_runs(Workspace.open(repo))
+    except GovkitError:
+        pass  # diagnose() reports the configuration or workspace problem itself
