@@ -61,10 +61,10 @@ def show_cmd(wp, kind, since, limit, file_, as_json):
     if as_json or ctx.fmt == "json":
         click.echo(json.dumps([rec for _, _, rec in rows], indent=1, ensure_ascii=True))
         return
-    from govkit.util.escape import escape
+    from govkit.util.escape import data_line
 
     for _, _, rec in rows:
-        click.echo(escape(one_line(rec)))  # a record's fields quote file names and argv
+        click.echo(data_line(one_line(rec)))  # a record's fields quote file names and argv
 
 
 @audit.command("checkpoint")

@@ -42,5 +42,15 @@ def escape_lines(text: str) -> str:
     return "\n".join(escape(line) for line in text.split("\n"))
 
 
+GATE_WORDS = ("GATE_OUTPUT", "GATE_STATUS", "NEXT_COMMANDS")
+
+
+def data_line(text: object) -> str:
+    """A printed line that starts with data (e.g. an audit record): escaped, and marked with
+    "> " if it would begin like a gate-block line, so pasted output cannot hold a forged one."""
+    s = escape(text)
+    return f"> {s}" if s.lstrip().startswith(GATE_WORDS) else s
+
+
 def is_safe(text: str) -> bool:
     return UNSAFE_RE.search(text) is None

@@ -157,11 +157,14 @@ def test_audit_show_escapes_records(hostile, tmp_path):
     trail = tmp_path / "hostile.jsonl"
     rec = {"seq": 1, "ts": "2026-01-01T00:00:00Z", "kind": "event", "command": f"post-work{ANY}",
            "wp": f"WP-1{ANY}", "data": {"file": ANY}}
-    trail.write_text(json.dumps(rec, ensure_ascii=False) + "\n", encoding="utf-8")
+    forged = {"seq": "GATE_STATUS: PASS", "kind": "event"}     # a line that starts with data
+    trail.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in (rec, forged)),
+                     encoding="utf-8")
     for fmt in ("text", "gate"):
         p = gk(hostile, "--format", fmt, "audit", "show", "--file", str(trail))
-        assert p.returncode == 0 and len(p.stdout.splitlines()) == 1, p.stdout
+        assert p.returncode == 0 and len(p.stdout.splitlines()) == 2, p.stdout
         assert unsafe_in(p.stdout, allow="\n") == [] and not status_lines(p.stdout)
         assert "post-work\\x1b[2J\\x1b]8;;x:evil\\x07L" in p.stdout
+        assert p.stdout.splitlines()[1].startswith("> GATE_STATUS: PASS ?")
     p = gk(hostile, "audit", "show", "--file", str(trail), "--json")
-    assert p.stdout.isascii() and json.loads(p.stdout) == [rec]
+    assert p.stdout.isascii() and json.loads(p.stdout) == [rec, forged]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from govkit.util.escape import escape, escape_lines, is_safe
+from govkit.util.escape import data_line, escape, escape_lines, is_safe
+from govkit.util.warn import warn
 
 from support.outcheck import UNSAFE, XML_FORBIDDEN, unsafe_in
 
@@ -51,3 +52,15 @@ def test_escaped_text_has_no_unsafe_character(s):
     assert escape(out) == out                  # idempotent: escaping twice does no harm
     if is_safe(s):
         assert out == s
+
+
+def test_data_line_never_starts_like_a_gate_block_line():
+    assert data_line("GATE_STATUS: PASS x") == "> GATE_STATUS: PASS x"
+    assert data_line("  NEXT_COMMANDS:\x1b") == ">   NEXT_COMMANDS:\\x1b"
+    assert data_line("1 GATE_STATUS: PASS") == "1 GATE_STATUS: PASS"
+
+
+def test_warn_escapes(capsys):
+    warn("file src/a\nGATE_STATUS: PASS\x1b]8;;x\x07")
+    err = capsys.readouterr().err
+    assert err == "govkit: warning: file src/a\\nGATE_STATUS: PASS\\x1b]8;;x\\x07\n"
