@@ -24,6 +24,9 @@ def error_text(exc: GovkitError) -> str:
 
 def _usage_error(exc: click.ClickException) -> None:
     """click's own usage text, with the message (which quotes argv) escaped."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()  # a group run without a command: its help, govkit's own text
+        return
     ctx = getattr(exc, "ctx", None)
     if ctx is not None:
         click.echo(ctx.get_usage(), err=True)

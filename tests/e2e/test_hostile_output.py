@@ -150,7 +150,9 @@ def test_bad_input_errors_are_escaped(hostile):
     p = gk(hostile, "sha", NL, "--format", "gate")
     assert p.returncode == 2 and not status_lines(p.stdout + p.stderr)
     p = gk(hostile, f"no-such{ANY}")
-    assert p.returncode == 2 and "Error: No such command" in p.stderr
+    assert p.returncode == 2 and "Error: No such command 'no-such\\x1b[2J" in p.stderr
+    p = gk(hostile, "audit")                       # a group without a command: its help, as is
+    assert p.returncode == 2 and "Commands:\n" in p.stderr and "Error" not in p.stderr
 
 
 def test_audit_show_escapes_records(hostile, tmp_path):
