@@ -59,10 +59,12 @@ def show_cmd(wp, kind, since, limit, file_, as_json):
     if limit:
         rows = deque(rows, maxlen=limit)
     if as_json or ctx.fmt == "json":
-        click.echo(json.dumps([rec for _, _, rec in rows], indent=1))
+        click.echo(json.dumps([rec for _, _, rec in rows], indent=1, ensure_ascii=True))
         return
+    from govkit.util.escape import data_line
+
     for _, _, rec in rows:
-        click.echo(one_line(rec))
+        click.echo(data_line(one_line(rec)))  # a record's fields quote file names and argv
 
 
 @audit.command("checkpoint")
