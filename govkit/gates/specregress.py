@@ -98,7 +98,7 @@ def classify(index: SpecIndex, anchor, wp: str, path: str) -> AnchorState:
     return state(MISSING)
 
 
-def _refinement_of(ws: Workspace, wp: str) -> str | None:
+def refinement_of(ws: Workspace, wp: str) -> str | None:
     rel = ws.packet_rel(wp)
     if ws.abs(rel).is_file():
         f = ws.packet(rel).refinement_file.text.strip().strip("`")
@@ -119,7 +119,7 @@ def spec_index(ws: Workspace, report: Report | None = None) -> tuple[str | None,
 def anchor_states(ws: Workspace, wps: list[str], index: SpecIndex) -> list[AnchorState]:
     out = []
     for wp in wps:
-        rel = _refinement_of(ws, wp)
+        rel = refinement_of(ws, wp)
         if rel is None:
             continue
         for a in ws.refinement(rel).anchors:
