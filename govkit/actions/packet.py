@@ -249,7 +249,9 @@ def checkpoint_commit(ws: Workspace, wp: str, branch: str, rels: list[str]) -> s
     from govkit.store.atomic import atomic_write_bytes
     from govkit.vcs.git import Git
 
-    msg = f"docs: checkpoint packet+refinement [{wp}]"
+    from govkit.audit.witness import trailers
+
+    msg = f"docs: checkpoint packet+refinement [{wp}]" + trailers(ws)  # witnesses the trail head
     trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
     if trees:
         wt = Path(trees[0]["worktree"])
