@@ -149,7 +149,8 @@ class Verifier:
             return
         if self.wit_shown > MAX_OPEN_SHOWN:
             return
-        here, self.where = self.where, (w.source, 0)
+        is_file = not (w.source.startswith("commit ") or w.code == "GK-AUDIT-CUT")
+        here, self.where = self.where, (w.source if is_file else "", 0)
         self.error(w.code, message, hint=WITNESS_HINT)
         self.where = here
 

@@ -92,7 +92,7 @@ def from_git(ws: Workspace) -> list[Witness]:
         f"%(trailers:key={k},valueonly,separator=%x2C)"
         for k in (TRAILER_TRAIL, TRAILER_SEQ, TRAILER_HEAD))
     p = ws.git.run("log", "--source", f"--format={fmt}", f"--grep=^{TRAILER_SEQ}:", "HEAD",
-                   f"--glob={CHECKPOINT_REF}", "--", check=False)
+                   f"--glob={CHECKPOINT_REF}*", "--", check=False)  # "*": no implied "/*"
     if p.returncode != 0:
         raise GovkitError("cannot read the commit trailers that witness the audit trail: "
                           + p.stderr.decode("utf-8", "replace").strip()[-200:],

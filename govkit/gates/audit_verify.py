@@ -39,7 +39,12 @@ def witnesses(ws: Workspace, key: bytes | None, report: Report) -> list:
     path = hook.trail_path(ws)
     found, other = collect(ws, key, path.with_name(f".{path.name}.idx"))
     report.facts["witnesses"] = len(found)
-    if other:
+    if other and key is None:
+        report.warn("GK-AUDIT-WITNESS-OTHER", f"{other} witness(es) name a trail, but without "
+                    "an audit key this clone cannot tell whether it is its own: not judged",
+                    hint="restore this repository's key (docs/audit.md), or set "
+                         "GOVKIT_AUDIT_KEY")
+    elif other:
         report.info("GK-AUDIT-WITNESS-OTHER", f"{other} witness(es) name another trail (commits "
                     "or files from another clone, or made before this trail's key changed): "
                     "not judged here")
