@@ -152,7 +152,7 @@ def high_water(idx_path: Path) -> Witness | None:
     idx = _load_json(idx_path)
     hw = idx.get("hw") if isinstance(idx, dict) else None
     if isinstance(hw, list) and len(hw) == 2 and _valid(hw[0], hw[1]):
-        return Witness(hw[0], hw[1], f"the trail's high-water mark ({idx_path.name})", None,
+        return Witness(hw[0], hw[1], f"the trail's high-water mark ({idx_path.name})", "local",
                        "GK-AUDIT-CUT")
     return None
 
@@ -170,7 +170,8 @@ def collect(ws: Workspace, key: bytes | None, idx_path: Path) -> tuple[list[Witn
     mine = trail_id_for(ws, key)
     found = from_git(ws) + from_files(ws)
     keep = [w for w in found if w.trail is None or (mine is not None and w.trail == mine)]
+    other = len(found) - len(keep)
     hw = high_water(idx_path)
     if hw is not None:
-        keep.append(Witness(hw.seq, hw.hash, hw.source, mine or "", hw.code))
-    return keep, len(found) - (len(keep) - (hw is not None))
+        keep.append(hw)
+    return keep, other

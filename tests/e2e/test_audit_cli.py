@@ -284,7 +284,7 @@ def test_checkpoint_sign_and_verify(gov, gk, keydir):
     (gov / TRAIL).write_bytes(b"".join(out))
     p = gk("audit", "verify", "--json", cwd=gov)  # the trail's key and high-water mark tell
     assert p.returncode == 1 and "GK-AUDIT-HMAC" in p.stdout and "GK-AUDIT-CUT" in p.stdout
-    p = gk("audit", "verify", "--checkpoint", "cp.json", cwd=gov)
+    p = gk("audit", "verify", "--checkpoint", "cp.json", "--json", cwd=gov)
     assert p.returncode == 1 and "GK-AUDIT-CHECKPOINT" in p.stdout
 
     # Records removed from the end.
