@@ -58,7 +58,6 @@ DEFAULTS: dict = {
     "forbidden_patterns": [],
     "approvals": {"require_signed": False, "trusted_keys": []},
     "audit": {
-        "file": ".GOV/audit/audit.jsonl",
         "key_file": None,
         "rotate_bytes": 67108864,
         "redact_patterns": [],

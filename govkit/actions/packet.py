@@ -246,10 +246,11 @@ def checkpoint_commit(ws: Workspace, wp: str, branch: str, rels: list[str]) -> s
     """Commit exactly rels (as in this worktree) on branch. In the worktree that has the branch
     checked out (copying the files there when it is another one); otherwise with a private index,
     without touching any working tree."""
+    from govkit.audit.witness import trailers
     from govkit.store.atomic import atomic_write_bytes
     from govkit.vcs.git import Git
 
-    msg = f"docs: checkpoint packet+refinement [{wp}]"
+    msg = f"docs: checkpoint packet+refinement [{wp}]" + trailers(ws)  # witnesses the trail head
     trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
     if trees:
         wt = Path(trees[0]["worktree"])
