@@ -6,6 +6,8 @@ from __future__ import annotations
 import base64
 import json
 
+from test_lock_attacks import PKT, REC, errors, locked, pre, replace
+
 from govkit.gates.lock import check_lock, current_lock, load_records, locked_scope, locked_waivers
 from govkit.result import Report
 from govkit.workspace import Workspace
@@ -13,8 +15,6 @@ from govkit.workspace import Workspace
 from support.orchkit import WP
 from support.repo import commit_all
 from support.wsfactory import make_sample
-
-from test_lock_attacks import PKT, REC, errors, locked, pre, replace
 
 WAIVER = "W-1;src/gen/**;generated code;operator;2099-12-31"
 
