@@ -83,6 +83,9 @@ class Workspace:
         if "/" in wp or "\\" in wp or ".." in wp or "\x00" in wp:
             raise GovkitError(f"invalid work packet id '{wp}': path characters ('/', '\\\\', '..') "
                               "are not allowed", hint="use the bare id, e.g. WP-1-Example")
+        if wp.lower().endswith(".md"):  # a file name, not an id (WP-1-Demo.md embeds WP-1-Demo)
+            raise GovkitError(f"invalid work packet id '{wp}': a file name, not an id",
+                              hint=f"did you mean {wp[:-3]}?")
         if not re.search(self.config.get("wp_id_pattern"), wp):
             raise GovkitError(f"invalid work packet id '{wp}' (must match "
                               f"{self.config.get('wp_id_pattern')})",

@@ -181,6 +181,7 @@ def _orchestrate_with_commands(d: Demo, name: str, sha: str, lines: list[str], s
     d.gk("create-task-packet", WP)
     rel = f".GOV/task_packets/{WP}.md"
     d.write(rel, sample.fill_packet(d.read(rel), SCOPE))
+    d.gk("lock", WP)  # the operator checked the filled packet: its locked sections are fixed
 
 
 def step_checkpoint(d: Demo) -> None:

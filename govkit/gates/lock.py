@@ -186,9 +186,9 @@ def _drift(ws: Workspace, wp: str, pkt_rel: str, lock: Record, view, report: Rep
 
     old = locked_view(str(lock.body.get("locked_text") or ""),
                       lock.body.get("coder_sections") or [])
-    fix = (f"restore the locked text (git checkout {locked_merge_base(lock)[:12] or 'HEAD'} -- "
-           f"{pkt_rel}, or undo the edit), or ask the operator for `govkit amend {wp}`; "
-           "only these sections are yours: " + ", ".join(lock.body.get("coder_sections") or []))
+    fix = (f"restore the locked text (undo the edit; {lock.path} holds it as locked_text), or "
+           f"ask the operator for `govkit amend {wp}`; only these sections are yours: "
+           + ", ".join(lock.body.get("coder_sections") or []))
     locked_secs = lock.body.get("sections") or {}
     names = list(dict.fromkeys([*locked_secs, *view.sections]))
     changed = [n for n in names if locked_secs.get(n) != view.sections.get(n)]
