@@ -17,16 +17,11 @@ if TYPE_CHECKING:
 
 def state_patterns(ws: Workspace, wp: str, packet_rel: str) -> list[str]:
     """Governance state files that change as part of the workflow itself: never scope-checked,
-    never in need of a manifest, and never enough on their own to count as "work"."""
-    pats = [packet_rel, ws.refinement_rel(wp)]
-    for key in ("task_board", "signature_audit", "gate_log", "legacy_validator_gates",
-                "traceability_registry"):
-        pats.append(ws.p(key))
-    pats += [ws.p("validator_gates_dir").rstrip("/") + "/", ws.p("state_dir").rstrip("/") + "/"]
-    audit = str(ws.config.get("audit.file") or "")
-    if "/" in audit:
-        pats.append(audit.rsplit("/", 1)[0] + "/")
-    return pats
+    never in need of a manifest, and never enough on their own to count as "work". Only the
+    exact files govkit writes for this WP (govstate.py judges how they changed)."""
+    from govkit.gates.postwork.govstate import exempt_patterns, gov_files
+
+    return exempt_patterns(gov_files(ws, wp, packet_rel))
 
 
 def parse_range(value: str) -> tuple[str, str]:
