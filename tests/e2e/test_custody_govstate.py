@@ -10,6 +10,7 @@ import json
 
 import pytest
 
+from support.custody import lock_packet
 from support.postwork import errors, manifest_write, messages, post, setup, stage, write
 from support.repo import commit_all, git
 
@@ -35,8 +36,12 @@ COMMITTED = {"validation_sessions": {"WP-1-Demo": {
 
 def _base(repo, extra=None):
     files = {**BASE, LOG: json.dumps({"gate_logs": ENTRIES}, indent=2), AUDIT: SIG_TABLE,
-             RECORD: '{"seq":1}\n', **(extra or {})}
-    return setup(repo, files)
+             **(extra or {})}
+    base = setup(repo, files)
+    # A real LOCK record (it also appends a LOCK entry to the gate log in compat).
+    assert lock_packet(repo) == RECORD
+    commit_all(repo, "lock")
+    return base
 
 
 def _legit(repo):
@@ -71,11 +76,11 @@ def test_legit_change_with_govkit_state_passes_every_mode(repo, gk):
     _legit(repo)
     # What govkit itself writes in a WP: a new gate-log entry, a new audit row, a new record,
     # the validator state moving forward, an audit checkpoint.
-    write(repo, LOG, json.dumps({"gate_logs": [*ENTRIES, {"type": "PREPARE",
-                                                           "wpId": "WP-1-Demo"}]}, indent=2))
+    log = json.loads((repo / LOG).read_text())
+    log["gate_logs"].append({"type": "PREPARE", "wpId": "WP-1-Demo"})
+    write(repo, LOG, json.dumps(log, indent=2))
     write(repo, AUDIT, SIG_TABLE + "| operator010120261000 | orchestrator | 2026-01-01T01:00:00Z "
                                    "| WP-2-Other | v01.001 | refinement |\n")
-    write(repo, ".GOV/records/WP-1-Demo/0002-VALIDATED.json", '{"seq":2}\n')
     write(repo, STATE, json.dumps({"validation_sessions": {"WP-1-Demo": {
         "wpId": "WP-1-Demo", "verdict": "PASS", "status": "REPORT_PRESENTED", "started": "t1",
         "gates": [{"gate": "REPORT_PRESENTED"}]}}, "archived_sessions": []}))
@@ -97,7 +102,9 @@ def test_attack6_code_under_governance_dirs_fails_every_mode(repo, gk, where):
 def test_gate_log_entries_reordered_fails(repo, gk):
     base = _base(repo)
     _legit(repo)
-    write(repo, LOG, json.dumps({"gate_logs": ENTRIES[::-1]}, indent=2))
+    log = json.loads((repo / LOG).read_text())
+    log["gate_logs"][:2] = log["gate_logs"][1::-1]
+    write(repo, LOG, json.dumps(log, indent=2))
     out = _every_mode(gk, repo, base, "GK-GOV-LOG-REWRITE")
     assert "reordered" in messages(out["staged"])
 
@@ -105,7 +112,9 @@ def test_gate_log_entries_reordered_fails(repo, gk):
 def test_gate_log_entry_removed_fails(repo, gk):
     base = _base(repo)
     _legit(repo)
-    write(repo, LOG, json.dumps({"gate_logs": ENTRIES[1:] + [ENTRIES[0]]}, indent=2))
+    log = json.loads((repo / LOG).read_text())
+    log["gate_logs"].append(log["gate_logs"].pop(0))
+    write(repo, LOG, json.dumps(log, indent=2))
     _every_mode(gk, repo, base, "GK-GOV-LOG-REWRITE")
 
 
@@ -120,8 +129,10 @@ def test_signature_audit_old_row_edited_fails(repo, gk):
 def test_record_file_edited_or_removed_fails(repo, gk):
     base = _base(repo)
     _legit(repo)
-    write(repo, RECORD, '{"seq":1,"forged":true}\n')
-    _every_mode(gk, repo, base, "GK-GOV-RECORD-EDIT")
+    write(repo, RECORD, (repo / RECORD).read_text().replace('"in":["src/"]', '"in":["**"]'))
+    assert '"in":["**"]' in (repo / RECORD).read_text()
+    out = _every_mode(gk, repo, base, "GK-GOV-RECORD-EDIT")
+    assert "0001-LOCK.json" in messages(out["range"])
 
 
 def test_record_file_deleted_fails(repo, gk):

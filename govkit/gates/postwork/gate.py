@@ -10,6 +10,13 @@ from typing import TYPE_CHECKING
 
 from govkit.gates.postwork.entry import Gates, check_entry
 from govkit.gates.postwork.evidence import check_evidence, check_links
+from govkit.gates.postwork.locked import (
+    active_locked_waivers,
+    merge_base,
+    range_warning,
+    scope_patterns,
+    the_lock,
+)
 from govkit.gates.postwork.govstate import GovFiles, check_gov_changes, exempt_patterns, gov_files
 from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, warn_unstaged
 from govkit.gates.postwork.waivers import active_waivers, waived
@@ -27,7 +34,8 @@ if TYPE_CHECKING:
 _SCOPE_PLACEHOLDERS = {"path/to/file", "path/to/dir/", "<fill>"}
 
 
-def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: str | None = None) -> Report:
+def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: str | None = None,
+                   base_ref: str | None = None) -> Report:
     report = Report("post-work", wp)
     rel, _how = ws.resolve_packet(wp)
     report.facts["packet"] = rel
@@ -47,9 +55,19 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     # Check 0: evidence (modern packets).
     if pkt.modern:
         check_evidence(pkt, report)
-    waivers = active_waivers(pkt, report)
-
-    sel = select_mode(ws, pkt, state, range_arg, rev, report)
+    lock = the_lock(ws, pkt_wp, rel, report)
+    if lock is not None:
+        # Locked: the scope, waivers and merge base that count are the lock's.
+        waivers = active_locked_waivers(lock, report)
+        scope: list[str] | None = scope_patterns(lock)
+        mb = merge_base(lock)
+    else:
+        waivers = active_waivers(pkt, report)
+        scope = _scope_patterns(pkt)
+        mb = None
+    if base_ref is not None:
+        range_arg = f"{mb or _merge_base_with(ws, base_ref)}..HEAD"
+    sel = select_mode(ws, pkt, state, range_arg, rev, report, merge_base=mb)
     if sel is None:
         return report
     ds = collect_changes(ws, sel)
@@ -63,6 +81,8 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
         files = gov_files(ws, pkt_wp, rel)
         state = exempt_patterns(files)
         report.facts["config"] = "the base's (the change edits the config)"
+    if lock is not None and sel.mode == "range" and (range_arg or rev) and base_ref is None:
+        range_warning(lock, sel.base, report)
     report.facts["mode"] = sel.mode
     report.facts["reason"] = sel.reason
     report.facts["base"] = sel.base
@@ -76,9 +96,16 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     report.facts["changed_files"] = len(ds.files)
     report.facts["manifest_entries"] = len(manifest.real_blocks)
 
-    scope = _scope_patterns(pkt)
     _check_scope(files, pkt, rel, scope, work, waivers, report)
     check_gov_changes(files, ds.files, scope, report)
+    if sel.head:  # one git call: a record deleted or edited inside the range leaves no net trace
+        from govkit.gates.custody import record_edits
+
+        record_edits(ws, sel.base, sel.head, files.records_dir, report)
+    if base_ref is not None:
+        from govkit.gates.custody import check_custody
+
+        check_custody(ws, base_ref, report, only_wp=pkt_wp)
     # Coverage: every changed file outside the exempt paths needs a manifest entry.
     declared = {b.target for b in manifest.real_blocks if b.target_raw}
     for f in ds.files:
@@ -128,6 +155,17 @@ def _check_ascii(pkt, report: Report) -> None:
                      "replace it; non-ASCII file names are written git-quoted (\"\\303...\")")
     if len(bad) > 5:
         report.error("GK-POST-ASCII", f"... and {len(bad) - 5} more non-ASCII line(s)", pkt.path)
+
+
+def _merge_base_with(ws: Workspace, ref: str) -> str:
+    from govkit.errors import GovkitError
+
+    sha = ws.git.rev_parse(ref)
+    mb = ws.git.merge_base(sha, "HEAD") if sha else None
+    if mb is None:
+        raise GovkitError(f"unknown revision '{ref}' (--base), or no common history with HEAD",
+                          hint="pass the protected branch the work merges into, e.g. --base main")
+    return mb
 
 
 def _scope_patterns(pkt) -> list[str] | None:

@@ -83,6 +83,30 @@ def exempt_patterns(files: GovFiles) -> list[str]:
     return pats
 
 
+def rule_problem(kind: str, old: bytes | None, new: bytes | None, existed: bool,
+                 gone: bool) -> tuple[str, str] | None:
+    """(code, problem) when a change of a govkit-written file is not one govkit would make.
+    old/new: the bytes at the base and after the change; existed: the file was there before
+    (at the base or earlier in the range); gone: deleted (or renamed away)."""
+    if kind == "gatelog":
+        problem = _json_log_problem(old, None if gone else new)
+        return ("GK-GOV-LOG-REWRITE", problem) if problem else None
+    if kind == "sigaudit":
+        problem = _table_problem(old, None if gone else new)
+        return ("GK-GOV-LOG-REWRITE", problem) if problem else None
+    if kind == "validator":
+        problem = _validator_problem(old, None if gone else new)
+        return ("GK-GOV-STATE-REVERT", problem) if problem else None
+    if kind in ("records", "checkpoint") and (existed or gone):
+        return ("GK-GOV-RECORD-EDIT", "an existing record was changed or removed (records are "
+                "only ever added)")
+    return None
+
+
+FIX = "restore it from the base (git checkout BASE -- PATH); govkit writes governance files only " \
+      "through its commands"
+
+
 def check_gov_changes(files: GovFiles, changes: list[FileChange], scope: list[str] | None,
                       report: Report, where: str = "") -> None:
     """Findings for governance changes govkit itself would never make. `scope` are the
@@ -93,11 +117,6 @@ def check_gov_changes(files: GovFiles, changes: list[FileChange], scope: list[st
             kind = files.kind(path)
             if kind is None or kind in ("exempt", "gov"):
                 continue      # "gov": the scope check reports it (GK-GOV-EDIT)
-            gone = f.deleted or (path != f.path)   # deleted, or renamed away
-            old = f.old_data if path == (f.old_path or f.path) else None
-            new = None if gone else f.new_data
-            problem = None
-            code = "GK-GOV-LOG-REWRITE"
             if kind == "config":
                 if any(path == p.strip().lstrip("./") for p in named):
                     continue
@@ -106,22 +125,11 @@ def check_gov_changes(files: GovFiles, changes: list[FileChange], scope: list[st
                              path, None, "revert it; a config change lands on its own, approved by "
                              "the operator, before the WP's merge base")
                 continue
-            if kind == "gatelog":
-                problem = _json_log_problem(old, new)
-            elif kind == "sigaudit":
-                problem = _table_problem(old, new)
-            elif kind == "validator":
-                code = "GK-GOV-STATE-REVERT"
-                problem = _validator_problem(old, new)
-            elif kind in ("records", "checkpoint"):
-                code = "GK-GOV-RECORD-EDIT"
-                if old is not None or f.old_path == path or gone:
-                    problem = ("an existing record was changed or removed (records are only "
-                               "ever added)")
-            if problem:
-                report.error(code, f"{where}{path}: {problem}", path, None,
-                             "restore it from the base (git checkout BASE -- PATH); govkit "
-                             "writes governance files only through its commands")
+            gone = f.deleted or (path != f.path)   # deleted, or renamed away
+            before = path == (f.old_path or f.path) and f.old_path is not None
+            hit = rule_problem(kind, f.old_data if before else None, f.new_data, before, gone)
+            if hit:
+                report.error(hit[0], f"{where}{path}: {hit[1]}", path, None, FIX)
 
 
 def _entries(raw: bytes | None) -> list | None:
