@@ -97,6 +97,16 @@ def _resolve(ws: Workspace, ref: str) -> str:
     return sha
 
 
+def base_config_raw(ws: Workspace, base_ref: str) -> tuple[bytes | None, bool]:
+    """(the config's bytes at REF or None, whether HEAD's config differs)."""
+    base = _resolve(ws, base_ref)
+    spec = f"{base}:{CONFIG_REL}"
+    raw = cat_blobs(ws.git, [spec]).get(spec)
+    path = ws.abs(CONFIG_REL)
+    now = path.read_bytes() if path.is_file() else None
+    return raw, raw != now
+
+
 def check_custody(ws: Workspace, base_ref: str, report: Report, only_wp: str | None = None) -> None:
     base = _resolve(ws, base_ref)
     head = ws.git.head()
