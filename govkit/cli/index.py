@@ -12,7 +12,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'board-check': ('govkit.cli.gates_cmd',
         'Task board format and semantics, coder claims, activation traceability.'),
     'ci': ('govkit.cli.gates_cmd',
-        'CI drift checks: spec pointer, board, claims, traceability, forbidden patterns.'),
+        'CI drift checks: spec pointer, board, claims, traceability, forbidden patterns; with\n    --base REF the chain of custody of every WP the change touches.'),
     'create-task-packet': ('govkit.cli.orch_cmd',
         'Create the locked task packet from a signed, prepared refinement.'),
     'demo': ('govkit.cli.init_cmd',

@@ -15,8 +15,8 @@ from govkit.config import CONFIG_REL
 from govkit.errors import GovkitError
 from govkit.gates.postwork.govstate import FIX, rule_problem
 from govkit.result import Report
-from govkit.vcs.git import cat_blobs
 from govkit.util.bytes import ZERO_SHA
+from govkit.vcs.git import cat_blobs
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace

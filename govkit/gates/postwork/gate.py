@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from govkit.config import CONFIG_REL
 from govkit.gates.postwork.entry import Gates, check_entry
 from govkit.gates.postwork.evidence import check_evidence, check_links
+from govkit.gates.postwork.govstate import GovFiles, check_gov_changes, exempt_patterns, gov_files
 from govkit.gates.postwork.locked import (
     active_locked_waivers,
     merge_base,
@@ -17,10 +19,8 @@ from govkit.gates.postwork.locked import (
     scope_patterns,
     the_lock,
 )
-from govkit.gates.postwork.govstate import GovFiles, check_gov_changes, exempt_patterns, gov_files
 from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, warn_unstaged
 from govkit.gates.postwork.waivers import active_waivers, waived
-from govkit.config import CONFIG_REL
 from govkit.model.common import is_placeholder
 from govkit.model.cor701 import GATE_CODES, GATE_NAMES
 from govkit.model.manifest import parse_manifest
