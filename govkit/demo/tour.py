@@ -328,10 +328,8 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
     env["GIT_TERMINAL_PROMPT"] = "0"
-    if not env.get("GOVKIT_AUDIT_KEY"):
-        # The demo's audit key lives outside its repository, in its own config home, so a demo
-        # never adds keys to the user's ~/.config.
-        env["XDG_CONFIG_HOME"] = str(Path(tempfile.mkdtemp(prefix="govkit-demo-config-")))
+    # The demo's audit key is made where every repository's key goes (outside the repository,
+    # in the user's config directory), so the workspace it leaves stays usable afterwards.
     # Make `python -m govkit` import this very govkit, installed or not.
     pkg_parent = str(Path(__file__).resolve().parents[2])
     extra = env.get("PYTHONPATH")
@@ -340,8 +338,9 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     steps = DEMO_STEPS if steps is None else steps
     out(f"govkit demo: work packet {WP} from an empty directory to a checked commit")
     out(f"workspace: {root}   (every govkit command below runs with --repo {root})")
-    if env.get("XDG_CONFIG_HOME") and not env.get("GOVKIT_AUDIT_KEY"):
-        out(f"audit key: under {env['XDG_CONFIG_HOME']}/govkit/keys/ (outside the repository)")
+    if not env.get("GOVKIT_AUDIT_KEY"):
+        home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        out(f"audit key: under {home}/govkit/keys/ (outside the repository)")
     t0 = time.monotonic()
     done = 0
     for n, step in enumerate(steps, 1):
