@@ -280,4 +280,5 @@ RULES = {
     'GK-CUSTODY-NONE': ('Lock and chain of custody (GK-LOCK-*, GK-CUSTODY-*, GK-AMEND-*)', 'error', 'The repository records custody for other WPs, but this WP has no records.', 'govkit lock WP after an operator check.'),
     'GK-AMEND-WAIVER-EXISTS': ('Lock and chain of custody (GK-LOCK-*, GK-CUSTODY-*, GK-AMEND-*)', 'error', 'govkit amend: the waiver id is already granted.', 'Choose a new id.'),
     'GK-AMEND-RECORDED': ('Lock and chain of custody (GK-LOCK-*, GK-CUSTODY-*, GK-AMEND-*)', 'info', 'govkit amend wrote the AMEND record and the waiver text.', 'Commit both.'),
+    'GK-REPORT-GATE-ERROR': ('HTML report (GK-REPORT-*)', 'error', 'A gate could not run for the report (unreadable input); its page shows why instead of a verdict.', 'Fix the file named; run the gate itself for details.'),
 }
