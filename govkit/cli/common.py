@@ -92,11 +92,11 @@ def emit(report: Report, fmt: str | None = None, as_json: bool = False, command:
     """Render the report, record the verdict in the audit trail, exit 0 (PASS) or 1 (FAIL)."""
     ctx = get_ctx()
     fmt = "json" if as_json else (fmt or ctx.fmt)
+    write_outputs(ctx, report)   # first: an unwritable file (exit 2) records no verdict
     if audit and ctx._ws is not None:
         from govkit.audit.recorder import gate_event
 
         gate_event(ctx._ws, report, command or report.gate)
-    write_outputs(ctx, report)
     out = render(report, fmt, color=use_color(sys.stdout), verbosity=ctx.verbosity)
     if ctx.verbosity >= 0 or not report.passed or fmt != "text":
         click.echo(out)

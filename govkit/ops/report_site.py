@@ -27,6 +27,7 @@ class WpPage:
     events: list[dict] = field(default_factory=list)
     manifest: list[dict] = field(default_factory=list)
     verdicts: list[dict] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -113,8 +114,16 @@ def _events(ws: Workspace) -> dict[str, list[dict]]:
     return out
 
 
+def _prepared_branch(ws: Workspace, wp: str) -> str | None:
+    try:
+        prep = ws.gate_log().last(wp, "PREPARE")
+    except GovkitError:
+        return None
+    return str(prep.get("branch") or "").strip().removeprefix("refs/heads/") if prep else None
+
+
 def _wp_page(ws: Workspace, wp: str, rel: str | None, board: list[tuple[str, str]],
-             events: list[dict]) -> WpPage:
+             events: list[dict], branch: str | None) -> WpPage:
     from govkit.gates.phase import check_phases
     from govkit.gates.postwork.gate import check_postwork
     from govkit.gates.prework import check_prework
@@ -133,7 +142,17 @@ def _wp_page(ws: Workspace, wp: str, rel: str | None, board: list[tuple[str, str
     # pre-work and post-work judge work still to be done; a finished WP has its verdict.
     if tokens & set(ACTIVE) or not tokens:
         page.gates.append(_guard("pre-work", wp, lambda: check_prework(ws, wp)))
-        page.gates.append(_guard("post-work", wp, lambda: check_postwork(ws, wp)))
+        # post-work judges the working tree, which belongs to the WP of the checked-out branch,
+        # and only once work started (one git diff per WP would cost seconds on a large board).
+        want = _prepared_branch(ws, wp)
+        if tokens and "IN_PROGRESS" not in tokens:
+            page.notes.append("post-work not run: the WP is not In Progress yet")
+        elif want and want == branch:
+            page.gates.append(_guard("post-work", wp, lambda: check_postwork(ws, wp)))
+        else:
+            page.notes.append(f"post-work not run: it judges the working tree of the WP's branch "
+                              f"({want or 'no PREPARE record'}); the report ran on "
+                              f"{branch or 'a detached HEAD'}")
     try:
         page.verdicts = _verdicts(ws, wp)
     except GovkitError as exc:
@@ -159,9 +178,10 @@ def collect(ws: Workspace) -> Site:
     pdir = ws.p("task_packets_dir")
     packets = {n[:-3]: f"{pdir}/{n}" for n in packet_names(ws)}
     events = _events(ws)
+    branch = ws.git.branch()
     wps = {}
     for wp in sorted(set(packets) | set(by_wp)):
-        wps[wp] = _wp_page(ws, wp, packets.get(wp), by_wp.get(wp, []), events.get(wp, []))
+        wps[wp] = _wp_page(ws, wp, packets.get(wp), by_wp.get(wp, []), events.get(wp, []), branch)
     trace = _guard("trace", None, lambda: build(ws))
     audit = _guard("audit-verify", None, lambda: check_trail(ws, None, None, True))
     return Site(str(ws.root), board_report, sections, wps, trace, audit)
