@@ -147,8 +147,11 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
     return dirs, files, notes
 
 
+CI_FILES = {"github": (".github/workflows/govkit.yml", "github-workflow.yml")}
+
+
 def init_workspace(target: str | os.PathLike | None = None, with_config: bool = False,
-                   git_init: bool = True) -> InitResult:
+                   git_init: bool = True, ci: str | None = None) -> InitResult:
     root = Path(target or os.getcwd()).expanduser()
     if root.exists() and not root.is_dir():
         raise GovkitError("not a directory", path=str(root))
@@ -183,6 +186,12 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
             from govkit.util.templates import template_text
 
             files.insert(0, (config_mod.CONFIG_REL, template_text("govkit.yaml").encode("utf-8")))
+        if ci is not None:   # `--ci github`: the CI workflow, never over an existing file
+            from govkit.util.templates import template_text as _tt
+
+            rel_ci, name = CI_FILES[ci]
+            files.append((rel_ci, _tt(name).encode("utf-8")))
+            dirs.append(rel_ci.rsplit("/", 1)[0])
         for rel in sorted(set(dirs)):
             d = ws.safe_path(rel, "configured directory")
             if d.is_dir():
