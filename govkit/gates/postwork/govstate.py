@@ -61,16 +61,10 @@ def gov_files(ws: Workspace, wp: str, packet_rel: str) -> GovFiles:
              ws.p("legacy_validator_gates"): "validator",
              f"{ws.p('validator_gates_dir').rstrip('/')}/{wp}.json": "validator",
              CONFIG_REL: "config"}
-    audit = str(ws.config.get("audit.file") or "")
-    audit_dir = audit.rsplit("/", 1)[0] + "/" if "/" in audit and not audit.startswith(
-        ("/", "~")) else None
+    # The audit trail lives in the git common directory, never in the tree (no audit.file).
     state = ws.p("state_dir").rstrip("/") + "/"
     runtime = [f"{state}lock", f"{state}.gitignore", f"{state}txn/*.json"]
-    if audit_dir:
-        name = audit.rsplit("/", 1)[1]
-        runtime += [audit_dir + n for n in (name, f".{name}.idx", f".{name}.lock", f"{name}.*",
-                                             ".gitignore")]
-    return GovFiles(gov, exact, f"{gov}records/{wp}/", audit_dir, runtime)
+    return GovFiles(gov, exact, f"{gov}records/{wp}/", None, runtime)
 
 
 def exempt_patterns(files: GovFiles) -> list[str]:
