@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from govkit.demo.sample import fill_packet
+
 from support.orchkit import SIG, setup
 from support.repo import git
 
