@@ -84,7 +84,7 @@ def test_legit_change_with_govkit_state_passes_every_mode(repo, gk):
     write(repo, STATE, json.dumps({"validation_sessions": {"WP-1-Demo": {
         "wpId": "WP-1-Demo", "verdict": "PASS", "status": "REPORT_PRESENTED", "started": "t1",
         "gates": [{"gate": "REPORT_PRESENTED"}]}}, "archived_sessions": []}))
-    write(repo, ".GOV/audit/checkpoint-1.json", "{}\n")
+    write(repo, ".GOV/checkpoints/audit-20260101T000000.000000Z.json", "{}\n")
     _every_mode(gk, repo, base, None)
 
 

@@ -30,7 +30,7 @@ class GovFiles:
     gov_dir: str
     exact: dict[str, str]          # path -> kind
     records_dir: str               # this WP's record directory, with a trailing /
-    audit_dir: str | None
+    checkpoints_dir: str            # signed audit checkpoints (only ever added)
     runtime: list[str]             # govkit's runtime files (lock, journals, the local trail)
 
     def kind(self, path: str) -> str | None:
@@ -41,8 +41,8 @@ class GovFiles:
             return k
         if path.startswith(self.records_dir):
             return "records"
-        if self.audit_dir and path.startswith(self.audit_dir) and \
-                matches(path[len(self.audit_dir):], "checkpoint-*.json"):
+        if self.checkpoints_dir and path.startswith(self.checkpoints_dir) and \
+                matches(path[len(self.checkpoints_dir):], "audit-*.json"):
             return "checkpoint"
         if path == CONFIG_REL:
             return "config"
@@ -61,10 +61,11 @@ def gov_files(ws: Workspace, wp: str, packet_rel: str) -> GovFiles:
              ws.p("legacy_validator_gates"): "validator",
              f"{ws.p('validator_gates_dir').rstrip('/')}/{wp}.json": "validator",
              CONFIG_REL: "config"}
-    # The audit trail lives in the git common directory, never in the tree (no audit.file).
+    # The trail lives in the git directory; what the tree holds are signed checkpoints
+    # (govkit audit checkpoint), which are only ever added.
     state = ws.p("state_dir").rstrip("/") + "/"
     runtime = [f"{state}lock", f"{state}.gitignore", f"{state}txn/*.json"]
-    return GovFiles(gov, exact, f"{gov}records/{wp}/", None, runtime)
+    return GovFiles(gov, exact, f"{gov}records/{wp}/", f"{gov}checkpoints/", runtime)
 
 
 def exempt_patterns(files: GovFiles) -> list[str]:
@@ -72,8 +73,8 @@ def exempt_patterns(files: GovFiles) -> list[str]:
     pats = [p for p, k in files.exact.items() if k not in ("config",)]
     pats.append(files.records_dir)
     pats += files.runtime
-    if files.audit_dir:
-        pats.append(files.audit_dir + "checkpoint-*.json")
+    if files.checkpoints_dir:
+        pats.append(files.checkpoints_dir + "audit-*.json")
     return pats
 
 
