@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from support.repo import commit_all, git
 from support.wsfactory import edit, make_sample, packet
 
 WP = "WP-1-Demo"
@@ -16,17 +17,32 @@ def errs(p):
 def test_full_cycle_with_momentum_and_append_verification(repo, gk):
     make_sample(repo)
     (repo / ".GOV/govkit.yaml").write_text("validator:\n  min_gate_interval_seconds: 0\n")
+    commit_all(repo, "config")
     vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)
     assert vg("append", WP).returncode == 1
     assert vg("present-report", WP, "PASS").returncode == 0
     assert "GK-VAL-ORDER" in errs(vg("append", WP))
     assert vg("acknowledge", WP).returncode == 0
+    # append commits what it writes: anything else uncommitted is refused.
+    (repo / "stray.txt").write_text("x\n")
+    p = vg("append", WP)
+    assert p.returncode == 1 and errs(p) == ["GK-VAL-DIRTY"]
+    (repo / "stray.txt").unlink()
+    # A packet without VALIDATION_REPORTS cannot hold the report: verified, not assumed.
+    edit(packet(repo), "## VALIDATION_REPORTS\n", "## NOTES\n")
+    commit_all(repo, "packet without reports")
     p = vg("append", WP)
     assert p.returncode == 1 and "GK-VAL-NOT-APPENDED" in errs(p)
-    edit(packet(repo), "## VALIDATION_REPORTS\n",
-         "## VALIDATION_REPORTS\n\n### VALIDATION REPORT 1\nVerdict: PASS\n")
+    edit(packet(repo), "## NOTES\n", "## VALIDATION_REPORTS\n")
+    commit_all(repo, "reports back")
     assert vg("append", WP).returncode == 0
+    text = packet(repo).read_text()
+    assert "### VALIDATION REPORT WP-1-Demo" in text and "- Verdict: PASS" in text
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] docs: validation report"
     assert vg("commit", WP).returncode == 0
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] chore: validated"
     state = json.loads((repo / ".GOV/validator_gates/WP-1-Demo.json").read_text())
     s = state["validation_sessions"][WP]
     assert s["status"] == "COMMITTED" and len(s["gates"][-1]["commit"]) == 40
