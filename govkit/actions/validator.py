@@ -186,6 +186,14 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None,
                 from govkit.actions.validator_report import refuse_dirty
 
                 refuse_dirty(ws, [rel], action, report)
+            if report.passed and action == "commit":
+                from govkit.gates.passed import unpassed
+
+                why = unpassed(ws, pkt_wp, ws.git.head() or "HEAD", prel)
+                if why:
+                    report.error("GK-VAL-UNPASSED", why, prel, None,
+                                 f"govkit post-work {wp} (on the committed tree), then rerun "
+                                 "commit")
             if report.passed and action == "append":
                 from govkit.actions.validator_report import append_report
 

@@ -15,9 +15,9 @@ def errs(p):
 
 
 def test_full_cycle_with_momentum_and_append_verification(repo, gk):
-    make_sample(repo)
+    (repo / ".GOV").mkdir()   # the config lands before the WP's merge base
     (repo / ".GOV/govkit.yaml").write_text("validator:\n  min_gate_interval_seconds: 0\n")
-    commit_all(repo, "config")
+    make_sample(repo)
     vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)
     assert vg("append", WP).returncode == 1
     assert vg("present-report", WP, "PASS").returncode == 0
@@ -40,6 +40,22 @@ def test_full_cycle_with_momentum_and_append_verification(repo, gk):
     assert "### VALIDATION REPORT WP-1-Demo" in text and "- Verdict: PASS" in text
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] docs: validation report"
+    # The validated tree must be one post-work passed (durably recorded in the trail).
+    p = vg("commit", WP)
+    assert p.returncode == 1 and "GK-VAL-UNPASSED" in errs(p)
+    (repo / "src/app.py").write_text("def rule():\n    return False\n")
+    text = packet(repo).read_text()
+    for a, b in (("- <fill: requirement -> path:line>", "- rule 1.4 -> src/app.py:2"),
+                 ("- COMMAND: <paste>", "- COMMAND: python -m pytest"),
+                 ("- EXIT_CODE: <int>", "- EXIT_CODE: 0")):
+        text = text.replace(a, b)
+    packet(repo).write_text(text)
+    git(repo, "add", "-A")
+    assert gk("manifest", WP, "--write", cwd=repo).returncode == 0
+    commit_all(repo, "work")
+    p = gk("post-work", WP, "--json", cwd=repo)
+    assert p.returncode == 0, p.stdout
+    assert len(json.loads(p.stdout)["facts"]["passed_tree"]) == 40
     assert vg("commit", WP).returncode == 0
     assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] chore: validated"

@@ -144,6 +144,10 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     report.facts["gates"] = f"{passed}/{len(GATE_NAMES)} computed COR-701 gates pass"
     for g in GATE_NAMES:
         report.facts[f"gate {g}"] = f"{summary[g]} [{GATE_CODES[g]}]"
+    if report.passed:
+        from govkit.gates.passed import attest_pass, manifest_sha256
+
+        attest_pass(ws, pkt_wp, sel, manifest_sha256(pkt.doc.text, manifest.section), report)
     if not report.passed:
         # A validated packet is final: never told to rewrite its (locked, validated) manifest.
         report.next_commands = [f"govkit post-work {wp}"] if end else \
