@@ -66,6 +66,15 @@ def test_full_cycle_with_momentum_and_append_verification(repo, gk):
     assert "GK-VAL-COMMITTED" in errs(vg("present-report", WP, "FAIL"))
     assert gk("validator-gate", "reset", WP, "--confirm", cwd=repo).returncode == 1
     assert vg("status", WP).returncode == 0
+    # ci: the validated tree passed post-work here; a clone whose trail never saw that PASS
+    # reports the VALIDATED record (once it keeps a trail).
+    ci = lambda where: json.loads(gk("ci", "--json", cwd=where).stdout)["findings"]
+    assert "GK-CI-UNPASSED" not in [f["code"] for f in ci(repo)]
+    other = repo.parent / "other"
+    git(repo.parent, "clone", "-q", str(repo), str(other))
+    ci(other)   # the first governed command starts the clone's trail
+    found = [f for f in ci(other) if f["code"] == "GK-CI-UNPASSED"]
+    assert found and WP in found[0]["message"], ci(other)
 
 
 def test_momentum_and_broken_timestamps(repo, gk):
