@@ -66,20 +66,10 @@ def _momentum(ws: Workspace, session: dict, gate: str, report: Report) -> None:
 
 def _report_in_packet(ws: Workspace, wp: str, verdict: str) -> tuple[bool, str]:
     """The packet has a VALIDATION REPORT section whose Verdict equals `verdict`."""
+    from govkit.actions.validator_report import has_report
+
     rel, _ = ws.resolve_packet(wp)
-    return _has_report(ws.packet(rel).md, verdict), rel
-
-
-def _has_report(md, verdict: str) -> bool:
-    from govkit.model.markdown import heading_matches
-
-    for h in md.headings:
-        if heading_matches(h.text, "VALIDATION REPORT"):
-            start, end = md.section_range(h)
-            v = md.field("Verdict", start, end)
-            if v and v.value.split() and v.value.split()[0].upper() == verdict:
-                return True
-    return False
+    return has_report(ws.packet(rel).md, verdict), rel
 
 
 def _custody(ws: Workspace, wp: str, pkt_wp: str, prel: str, report: Report) -> None:

@@ -45,6 +45,18 @@ def report_block(ws: Workspace, wp: str, verdict: str, when: str, text: str | No
                       f"- Validator: {default_actor()}", "- Findings:", *found])
 
 
+def has_report(md, verdict: str) -> bool:
+    from govkit.model.markdown import heading_matches
+
+    for h in md.headings:
+        if heading_matches(h.text, "VALIDATION REPORT"):
+            start, end = md.section_range(h)
+            v = md.field("Verdict", start, end)
+            if v and v.value.split() and v.value.split()[0].upper() == verdict:
+                return True
+    return False
+
+
 def refuse_dirty(ws: Workspace, own: list[str], action: str, report: Report) -> None:
     """append and commit commit what they write: anything else uncommitted is refused, so
     the recorded commit is exactly the tree that was judged."""
@@ -59,12 +71,11 @@ def refuse_dirty(ws: Workspace, own: list[str], action: str, report: Report) -> 
 
 def append_report(ws: Workspace, tx, prel: str, session: dict, report: Report) -> bool:
     """Stage the packet with the session's report in VALIDATION_REPORTS (once)."""
-    from govkit.actions.validator import _has_report
     from govkit.model import markdown as mdparse
     from govkit.util.textio import decode
 
     pkt = ws.packet(prel)
-    if _has_report(pkt.md, session["verdict"]):
+    if has_report(pkt.md, session["verdict"]):
         return True
     block = session.get("report")
     sec = pkt.md.section("VALIDATION_REPORTS", exact=True)
@@ -83,7 +94,7 @@ def append_report(ws: Workspace, tx, prel: str, session: dict, report: Report) -
             stop -= 1
         lines[stop:stop] = ["", *block.split("\n"), ""]
     text = "\n".join(lines)
-    if not _has_report(mdparse.parse(decode(text.encode("utf-8"), prel)), session["verdict"]):
+    if not has_report(mdparse.parse(decode(text.encode("utf-8"), prel)), session["verdict"]):
         return False
     tx.write_text(prel, text)
     report.info("GK-VAL-APPENDED", f"the validation report was appended to {prel}", prel)

@@ -1,4 +1,4 @@
-"""The gate-log merge driver (govkit merge-gatelog %O %A %B): an append-only union."""
+"""The gate-log merge driver (govkit merge-gatelog %Z %A %B): an append-only union."""
 
 from __future__ import annotations
 
@@ -19,32 +19,32 @@ def _entries(path):
 A = {"wpId": "WP-1", "type": "LOCK"}
 B = {"wpId": "WP-2", "type": "LOCK"}
 C = {"wpId": "WP-3", "type": "VALIDATED"}
-O = {"wpId": "WP-0", "type": "SIGNATURE"}
+Z = {"wpId": "WP-0", "type": "SIGNATURE"}
 
 
 def test_both_sides_appended_keep_common_then_ours_then_theirs(tmp_path):
-    base = _log(tmp_path / "o", O)
-    ours = _log(tmp_path / "a", O, A)
-    theirs = _log(tmp_path / "b", O, B, C)
+    base = _log(tmp_path / "o", Z)
+    ours = _log(tmp_path / "a", Z, A)
+    theirs = _log(tmp_path / "b", Z, B, C)
     assert merge(base, ours, theirs) is True
-    assert _entries(ours) == [O, A, B, C]
+    assert _entries(ours) == [Z, A, B, C]
 
 
 def test_an_entry_both_sides_appended_is_kept_once(tmp_path):
-    base = _log(tmp_path / "o", O)
-    ours = _log(tmp_path / "a", O, A)
-    theirs = _log(tmp_path / "b", O, A, B)
+    base = _log(tmp_path / "o", Z)
+    ours = _log(tmp_path / "a", Z, A)
+    theirs = _log(tmp_path / "b", Z, A, B)
     assert merge(base, ours, theirs) is True
-    assert _entries(ours) == [O, A, B]
+    assert _entries(ours) == [Z, A, B]
 
 
 def test_a_common_entry_edited_or_removed_is_a_conflict(tmp_path):
-    base = _log(tmp_path / "o", O, A)
-    ours = _log(tmp_path / "a", O, A, B)
+    base = _log(tmp_path / "o", Z, A)
+    ours = _log(tmp_path / "a", Z, A, B)
     before = (tmp_path / "a").read_bytes()
-    edited = _log(tmp_path / "b", O, {**A, "type": "VALIDATED"})
+    edited = _log(tmp_path / "b", Z, {**A, "type": "VALIDATED"})
     assert merge(base, ours, edited) is False
-    removed = _log(tmp_path / "c", O)
+    removed = _log(tmp_path / "c", Z)
     assert merge(base, ours, removed) is False
     assert (tmp_path / "a").read_bytes() == before   # nothing written on a conflict
 
