@@ -174,3 +174,15 @@ def amend_cmd(wp, waivers, key_id, fmt, as_json):
     from govkit.actions.lock import amend_wp
 
     _run("amend", fmt, as_json, amend_wp, wp, list(waivers), key_id=key_id)
+
+
+@cli.command("merge-gatelog")
+@click.argument("base")
+@click.argument("ours")
+@click.argument("theirs")
+def merge_gatelog_cmd(base, ours, theirs):
+    """git merge driver for the gate log (set by `govkit init`): append-only union of both
+    sides; exit 1 (a conflict) when a side edited or removed a common entry."""
+    from govkit.actions.gatelog_merge import merge
+
+    raise SystemExit(0 if merge(base, ours, theirs) else 1)

@@ -211,5 +211,48 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
         for rel, _, data in todo:
             tx.write(rel, data)
             result.created.append(rel)
+        attrs = _gitattributes(ws, cfg)
+        if attrs is not None:
+            tx.write(".gitattributes", attrs)
+            result.created.append(".gitattributes (merge rules)")
         tx.audit_data = {"skipped": len(result.skipped)}
+    _merge_driver(ws, result)
     return result
+
+
+def merge_rules(cfg) -> list[str]:
+    """Parallel WPs merge without conflicts: the signature audit and the board are
+    line-oriented (git's union), the compat gate log (JSON) has govkit's own driver."""
+    from govkit.actions.gatelog_merge import DRIVER
+
+    paths = cfg.data["paths"]
+    return [f"/{paths['signature_audit']} merge=union", f"/{paths['task_board']} merge=union",
+            f"/{paths['gate_log']} merge={DRIVER}"]
+
+
+def _gitattributes(ws, cfg) -> bytes | None:
+    """.gitattributes with the missing merge rules appended (None: nothing to add)."""
+    path = ws.safe_path(".gitattributes", ".gitattributes")
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    have = {ln.strip() for ln in old.splitlines()}
+    add = [r for r in merge_rules(cfg) if r not in have]
+    if not add:
+        return None
+    head = old if not old or old.endswith("\n") else old + "\n"
+    return (head + "# govkit: append-only governance files merge without conflicts\n"
+            + "\n".join(add) + "\n").encode("utf-8")
+
+
+def _merge_driver(ws, result: InitResult) -> None:
+    """Register the gate-log driver in this repository's git config (local, not committed)."""
+    import sys
+
+    from govkit.actions.gatelog_merge import DRIVER
+
+    if not ws.git.ok("rev-parse", "--git-dir"):
+        return
+    cmd = f'"{sys.executable}" -m govkit merge-gatelog %O %A %B'
+    ws.git.run("config", f"merge.{DRIVER}.name", "govkit gate log (append-only)")
+    ws.git.run("config", f"merge.{DRIVER}.driver", cmd)
+    result.notes.append(f"registered the git merge driver {DRIVER} (gate log) in .git/config; "
+                        "every clone runs `govkit init` once to register it")

@@ -85,7 +85,7 @@ def fingerprint(repo: Path) -> dict:
 
 
 def runs(repo: Path) -> list[str]:
-    d = repo / ".GOV" / ".govkit" / "runs"
+    d = repo / ".git" / "govkit" / "runs"  # the state dir lives in the git directory
     return sorted(os.listdir(d)) if d.is_dir() else []
 
 
