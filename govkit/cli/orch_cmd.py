@@ -189,3 +189,21 @@ def amend_cmd(wp, waivers, key_id, fmt, as_json):
     from govkit.actions.lock import amend_wp
 
     _run("amend", fmt, as_json, amend_wp, wp, list(waivers), key_id=key_id)
+
+
+@cli.group("new")
+def new_group():
+    """Scaffolds govkit computes (no LLM)."""
+
+
+@new_group.command("refinement")
+@click.argument("wp")
+@click.option("--section", "sections", multiple=True, required=True,
+              help="Spec section number to anchor (repeatable), e.g. --section 1.4.")
+@output_options
+def new_refinement_cmd(wp, sections, fmt, as_json):
+    """Write the refinement scaffold: SPEC_TARGET_RESOLVED, SPEC_TARGET_SHA1 and every anchor's
+    window, token and excerpt computed from the current spec; the prose stays <fill>."""
+    from govkit.agents.newref import new_refinement
+
+    _run("new refinement", fmt, as_json, new_refinement, wp, list(sections))
