@@ -37,6 +37,24 @@ class InitResult:
                 "created": self.created, "skipped": self.skipped, "notes": self.notes}
 
 
+def project_name(project: str | None, root: Path) -> str:
+    """The <Project> of the starter spec's name: --project, else the directory's name made
+    file-name safe (letters, digits, '_' and '-'); 'Project' when nothing is left."""
+    import re
+
+    if project is not None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", project):
+            raise GovkitError(f"invalid project name {project!r}",
+                              hint="use letters, digits, '_' and '-' (e.g. --project Billing)")
+        return project
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", root.name).strip("_-")
+    return name[:64] or "Project"
+
+
+def starter_spec_name(project: str) -> str:
+    return f"{project}_Master_Spec_v01.000.md"
+
+
 def starter_spec_text(name: str = STARTER_SPEC) -> str:
     title = name[:-3].replace("_", " ")
     return f"""# {title}
@@ -97,7 +115,8 @@ def _templates() -> list[tuple[str, str]]:
     return out
 
 
-def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]]:
+def plan(cfg, root: Path, project: str | None = None
+         ) -> tuple[list[str], list[tuple[str, bytes]], list[str]]:
     """(directories, files as (rel, bytes), notes) that a complete layout needs."""
     from govkit.model import scaffold
     from govkit.model.spec import newest
@@ -130,7 +149,7 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
         spec_name = newest(existing) or existing[-1]
         notes.append(f"kept the existing Master Spec {prefix}{spec_name}")
     else:
-        spec_name = STARTER_SPEC
+        spec_name = starter_spec_name(project_name(project, root))
         if not fnmatch.fnmatchcase(spec_name, pattern):
             notes.append(f"the starter spec name {spec_name} does not match spec.file_pattern "
                          f"'{pattern}'; rename it")
@@ -151,8 +170,11 @@ CI_FILES = {"github": (".github/workflows/govkit.yml", "github-workflow.yml")}
 
 
 def init_workspace(target: str | os.PathLike | None = None, with_config: bool = False,
-                   git_init: bool = True, ci: str | None = None) -> InitResult:
+                   git_init: bool = True, ci: str | None = None,
+                   project: str | None = None) -> InitResult:
     root = Path(target or os.getcwd()).expanduser()
+    if project is not None:
+        project_name(project, root)  # bad input fails before anything is written
     if root.exists() and not root.is_dir():
         raise GovkitError("not a directory", path=str(root))
     root.mkdir(parents=True, exist_ok=True)
@@ -180,7 +202,7 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
         result.notes.append(f"created this repository's audit key {made} (mode 0600, outside "
                             "the repository; docs/audit.md says how to back up and rotate it)")
     with transaction(ws, "init") as tx:
-        dirs, files, notes = plan(cfg, root)
+        dirs, files, notes = plan(cfg, root, project)
         result.notes += notes
         if with_config:
             from govkit.util.templates import template_text
