@@ -117,11 +117,15 @@ def check_validated_passed(ws: Workspace, report: Report) -> None:
     root = ws.abs(f"{ws.p('gov_dir').rstrip('/')}/records")
     if not root.is_dir() or passed_trees(ws, "-") is None:
         return
+    here = _this_trail(ws)
     for d in sorted(p for p in root.iterdir() if p.is_dir()):
         wp = d.name
         recs = [r for r in load_records(ws, wp, problems=[]) if r.type == "VALIDATED"]
         if not recs:
             continue
+        theirs = (recs[-1].witness or {}).get("trail")
+        if theirs != here:
+            continue  # validated in another clone: its trail, not this one, saw the PASS
         sha = str((recs[-1].body or {}).get("commit") or "")
         if len(sha) != 40 or ws.git.rev_parse(sha) is None:
             continue
@@ -133,3 +137,11 @@ def check_validated_passed(ws: Workspace, report: Report) -> None:
         if why:
             report.error("GK-CI-UNPASSED", f"{wp}: {recs[-1].path}: {why}", recs[-1].path, None,
                          f"govkit post-work {wp} on the validated commit, then validate again")
+
+
+def _this_trail(ws: Workspace) -> str | None:
+    from govkit.audit.key import load_for
+    from govkit.audit.witness import trail_id_for
+
+    key, _ = load_for(ws)
+    return trail_id_for(ws, key)
