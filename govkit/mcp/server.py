@@ -56,10 +56,12 @@ class Session:
             raise GovkitError(f"no tool {name!r} for role {self.role}",
                               hint="tools/list shows this role's tools")
         args = check_args(tool, dict(args or {}))
+        ws = self.workspace()
+        if "wp" in args:
+            args["wp"] = ws.check_wp_id(args["wp"])  # the CLI's exit 2, word for word
         if self.role == "coder" and self.wp and args.get("wp") not in (None, self.wp):
             raise GovkitError(f"this coder server is bound to {self.wp}; {args.get('wp')} is not "
                               "its packet", hint=f"call {name} with wp={self.wp}")
-        ws = self.workspace()
         report = self._run(ws, tool, args)
         self._audit(ws, report, tool)
         return report.to_dict(), _summary(report), False
