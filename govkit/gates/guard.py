@@ -63,7 +63,7 @@ def tool_targets(tool_name: str, tool_input: dict) -> list[str] | None:
 
 def _tokens(command: str) -> list[str]:
     try:
-        lex = shlex.shlex(command, posix=True, punctuation_chars=";&|()<>")
+        lex = shlex.shlex(command, posix=True, punctuation_chars=";&|()<>\n")
         lex.whitespace = " \t\r"  # keep newlines: they separate commands
         lex.whitespace_split = True
         return list(lex)
@@ -78,7 +78,7 @@ def _commands(tokens: list[str]) -> tuple[list[list[str]], list[str]]:
     i = 0
     while i < len(tokens):
         t = tokens[i]
-        if t in _SEPARATORS:
+        if t in _SEPARATORS or (t and set(t) <= set(";&|()\n")):  # `;\n` comes as one token
             cmds.append([])
         elif t in _REDIRECTS or (t.endswith(">") and t.rstrip(">&").isdigit()):
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""

@@ -71,3 +71,12 @@ def test_glob_targets_are_expanded(tmp_path):
     (root / "docs" / "b.md").write_text("")
     assert _call(root, "Bash", command="rm src/*.py").allow
     assert not _call(root, "Bash", command="rm */*.md").allow
+
+
+@pytest.mark.parametrize("command,targets", [
+    ("echo a > x\nrm y", ["x", "y"]),
+    ("ls;\nrm -f z", ["z"]),
+    ('echo "a\nb" > q', ["q"]),
+])
+def test_newlines_separate_commands(command, targets):
+    assert shell_targets(command) == targets
