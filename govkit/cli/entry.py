@@ -42,6 +42,10 @@ def main(argv: list[str] | None = None) -> None:
     args = sys.argv[1:] if argv is None else list(argv)
     if fast(args):
         sys.exit(0)
+    if args[:1] == ["guard"]:  # runs before every agent edit: no click (govkit/mcp/hook.py)
+        from govkit.mcp.hook import main as guard
+
+        sys.exit(guard(args[1:]))
     from govkit.cli.main import main as full
 
     full(argv)

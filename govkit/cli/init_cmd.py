@@ -20,8 +20,11 @@ from govkit.util.escape import escape
               help="Also write a CI workflow (github: .github/workflows/govkit.yml).")
 @click.option("--project", default=None, help="Project name of the starter spec "
               "<PROJECT>_Master_Spec_v01.000.md (default: the directory's name).")
+@click.option("--agent", "agents", multiple=True, type=click.Choice(["claude", "codex", "cursor"]),
+              help="Also write this agent host's MCP configuration (coder role) and, for Claude "
+                   "Code, the `govkit guard` PreToolUse hook (docs/agents.md). Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print created/skipped as JSON.")
-def init(directory, with_config, ci, project, as_json):
+def init(directory, with_config, ci, project, agents, as_json):
     """Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.
 
     DIRECTORY defaults to the current directory (or --repo); it is made a git repository
@@ -33,6 +36,12 @@ def init(directory, with_config, ci, project, as_json):
     ctx = get_ctx()
     target = directory or ctx.repo
     res = init_workspace(target, with_config=with_config, ci=ci, project=project)
+    for host in agents:
+        from govkit.ops.agent_setup import setup_agent
+
+        made, kept = setup_agent(res.root, host)
+        res.created += made
+        res.skipped += kept
     if as_json or ctx.fmt == "json":
         click.echo(json.dumps(res.to_dict(), indent=2))
         return
