@@ -52,6 +52,10 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
 
     # Check 1: ASCII packet (a BOM is tolerated with a warning).
     _check_ascii(pkt, report)
+    for n in pkt.md.hidden_headings:
+        report.warn("GK-MD-FENCE", f"heading '{pkt.doc.text.splitlines()[n - 1].strip()}' sits "
+                    "inside a code block that a broken fence above opened; read as a heading",
+                    rel, n, "indent every line of a fenced block in a list item, or close it")
     manifest = parse_manifest(pkt.md, rel)
     if manifest.section is None:
         report.error("GK-POST-VALIDATION", "task packet has no ## VALIDATION section", rel, None,
