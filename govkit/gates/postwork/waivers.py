@@ -83,7 +83,8 @@ def active_waivers(pkt, report: Report, today: date | None = None,
 def _legacy_paragraphs(pkt) -> list[list[tuple[int, str]]]:
     """Free-text paragraphs of WAIVERS GRANTED that are neither structured fields, nor NONE,
     nor the template's own text."""
-    sec = waivers_section(pkt.md)
+    md = getattr(pkt, "md", None)
+    sec = waivers_section(md) if md is not None else None
     if sec is None:
         return []
     fields = {f.line for f in pkt.md.fields if sec[0] < f.line < sec[1] and waiver_label(f.label)}
@@ -104,7 +105,8 @@ def _legacy_paragraphs(pkt) -> list[list[tuple[int, str]]]:
 
 
 def _legacy(pkt, report: Report) -> list[ActiveWaiver]:
-    sec = waivers_section(pkt.md)
+    md = getattr(pkt, "md", None)
+    sec = waivers_section(md) if md is not None else None
     if sec is None:
         return []
     none = any(_NONE.match(t.strip()) for _, t in pkt.md.text_in(sec[0] + 1, sec[1]))
