@@ -58,6 +58,8 @@ DEFAULTS: dict = {
         "exempt_paths": [".GOV/**"],
     },
     "forbidden_patterns": [],
+    # govkit ci: product code must never reference the governance directory ([CX-211]/[CX-212]).
+    "boundary": {"enabled": True, "product_paths": ["src/", "app/", "tests/"], "allow": []},
     "approvals": {"require_signed": False, "trusted_keys": []},
     "audit": {
         "key_file": None,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
+from govkit.gates.boundary import check_boundary
 from govkit.gates.completeness import check_completeness
 from govkit.gates.concurrency import check_concurrency
 from govkit.gates.phasegate import check_phasegate
@@ -27,6 +28,7 @@ CHECKS: list[tuple[str, CheckFn]] = [
     ("spec-regression", check_specregress),
     ("templates", check_templates),
     ("references", check_references),
+    ("boundary", check_boundary),
 ]
 NAMES = [n for n, _ in CHECKS]
 

@@ -35,6 +35,9 @@ def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
     from govkit.gates.passed import check_validated_passed
 
     check_validated_passed(ws, report)
+    from govkit.gates.ci_checks import run_checks
+
+    run_checks(ws, report)
     return report
 
 

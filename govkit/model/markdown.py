@@ -16,7 +16,7 @@ from typing import NamedTuple
 from govkit.util.textio import Text
 
 # Bump when the parse result for the same bytes changes (the parse cache is keyed by it).
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 # One source line of block text: optional bold label, colon, value.
 _FIELD_RE = re.compile(
@@ -108,6 +108,7 @@ class MdDoc:
         self.fences: list[Fence] = []
         self.tables: list[Table] = []
         self.text_lines: list[tuple[int, str]] = []  # (line, text) of every non-code block line
+        self.hidden_headings: list[int] = []  # lines of headings a broken fence had swallowed
         self._build(headings_only)
 
     # ---- building -------------------------------------------------------------------------
@@ -116,6 +117,21 @@ class MdDoc:
         src_lines = self.doc.text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
         md = _heading_parser() if headings_only else _parser(True)
         tokens = md.parse(self.doc.text)
+        outside = _outside_line_fences(src_lines)
+        start = 0
+        while True:
+            cut = _hidden_heading(tokens, src_lines, outside, start)
+            if cut is None:
+                self._consume(tokens, src_lines, start)
+                return
+            # A column-0 heading that a broken fence swallowed: take it (GK-MD-FENCE), so
+            # neither reading of the fences can hide a section from a gate.
+            self._consume(md.parse("\n".join(src_lines[start:cut])), src_lines, start)
+            self.hidden_headings.append(cut + 1)
+            start = cut
+            tokens = md.parse("\n".join(src_lines[start:]))
+
+    def _consume(self, tokens, src_lines: list[str], off: int) -> None:
         stack: list[Item] = []
         need_item_text: Item | None = None
         heading_level = 0
@@ -127,11 +143,12 @@ class MdDoc:
             if t == "heading_open":
                 heading_level = int(tok.tag[1])
             elif t == "inline" and heading_level:
-                self.headings.append(Heading(heading_level, tok.content.strip(), tok.map[0] + 1))
-                self.text_lines.append((tok.map[0] + 1, tok.content.strip()))
+                self.headings.append(Heading(heading_level, tok.content.strip(),
+                                             off + tok.map[0] + 1))
+                self.text_lines.append((off + tok.map[0] + 1, tok.content.strip()))
                 heading_level = 0
             elif t in ("fence", "code_block"):
-                start, end = tok.map
+                start, end = off + tok.map[0], off + tok.map[1]
                 closed = True
                 if t == "fence":
                     last = src_lines[end - 1].strip() if end - 1 < len(src_lines) else ""
@@ -140,7 +157,7 @@ class MdDoc:
                 self.fences.append(Fence(tok.info.strip(), tok.content, start + 1, end,
                                          closed, t == "fence"))
             elif t == "list_item_open":
-                item = Item("", tok.map[0] + 1, len(stack))
+                item = Item("", off + tok.map[0] + 1, len(stack))
                 (stack[-1].children if stack else self.items).append(item)
                 self.all_items.append(item)
                 stack.append(item)
@@ -149,9 +166,9 @@ class MdDoc:
                 stack.pop()
                 need_item_text = None
             elif t == "table_open":
-                table = {"header": (), "rows": [], "line": tok.map[0] + 1}
+                table = {"header": (), "rows": [], "line": off + tok.map[0] + 1}
             elif t == "tr_open":
-                row, row_line = [], tok.map[0] + 1
+                row, row_line = [], off + tok.map[0] + 1
             elif t in ("th_open", "td_open"):
                 pass
             elif t == "inline" and row is not None:
@@ -166,7 +183,7 @@ class MdDoc:
                 self.tables.append(Table(table["header"], tuple(table["rows"]), table["line"]))
                 table = None
             elif t == "inline":
-                first = tok.map[0] + 1
+                first = off + tok.map[0] + 1
                 in_item = need_item_text is not None
                 for i, text in enumerate(tok.content.split("\n")):
                     line = first + i
@@ -191,6 +208,7 @@ class MdDoc:
             "t": [[list(t.header), [[list(r.cells), r.line] for r in t.rows], t.line]
                   for t in self.tables],
             "x": [[n, s] for n, s in self.text_lines],
+            "m": list(self.hidden_headings),
         }
 
     @classmethod
@@ -213,6 +231,7 @@ class MdDoc:
         md.tables = [Table(tuple(h), tuple(Row(tuple(c), int(n)) for c, n in rows), int(line))
                      for h, rows, line in data["t"]]
         md.text_lines = [(int(n), str(s)) for n, s in data["x"]]
+        md.hidden_headings = [int(n) for n in data["m"]]
         return md
 
     # ---- queries --------------------------------------------------------------------------
@@ -264,6 +283,38 @@ class MdDoc:
 
     def in_code(self, line: int) -> bool:
         return any(f.line <= line <= f.end_line for f in self.fences)
+
+
+_ATX = re.compile(r"#{1,6}(?:[ \t]|$)")
+
+
+def _outside_line_fences(lines: list[str]) -> list[bool]:
+    """Per line: outside any fence when fences are read line by line (a line starting, after
+    indentation, with ``` or ~~~ opens; the same run alone, at least as long, closes)."""
+    out, fence = [], ""
+    for line in lines:
+        t = line.strip()
+        if not fence and t[:3] in ("```", "~~~"):
+            fence = t[:len(t) - len(t.lstrip(t[0]))]
+            out.append(False)
+        elif fence and t and set(t) == {fence[0]} and len(t) >= len(fence):
+            fence = ""
+            out.append(False)
+        else:
+            out.append(not fence)
+    return out
+
+
+def _hidden_heading(tokens, lines: list[str], outside: list[bool], off: int) -> int | None:
+    """0-based index of the first column-0 ATX heading inside a fence token of this parse
+    that the line reading of fences leaves outside any fence."""
+    for tok in tokens:
+        if tok.type != "fence" or not tok.map:
+            continue
+        for i in range(off + tok.map[0] + 1, min(off + tok.map[1], len(lines))):
+            if outside[i] and _ATX.match(lines[i]):
+                return i
+    return None
 
 
 def heading_matches(text: str, name: str, exact: bool = False) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -129,22 +130,40 @@ def _entry(text: str, line: int) -> ScopeEntry:
     return ScopeEntry(strip_ticks(path), note.strip(), line)
 
 
+# Waiver labels as operators write them (any case, bold or not): canonical name per form.
+WAIVER_LABELS = {"WAIVER_ID": "WAIVER_ID", "SCOPE": "SCOPE",
+                 "REASON": "REASON", "JUSTIFICATION": "REASON", "APPROVED_BY": "APPROVED_BY",
+                 "APPROVER": "APPROVED_BY", "EXPIRES": "EXPIRES", "EXPIRY": "EXPIRES",
+                 "EXPIRES_AT": "EXPIRES", "EXPIRATION": "EXPIRES"}
+
+
+def waiver_label(label: str) -> str | None:
+    return WAIVER_LABELS.get(re.sub(r"[\s_-]+", "_", label.strip().upper()))
+
+
+def waivers_section(md: MdDoc) -> tuple[int, int] | None:
+    return md.section("WAIVERS GRANTED") or md.section("WAIVERS")
+
+
 def _waivers(md: MdDoc) -> list[Waiver]:
-    """Structured waiver records in WAIVERS GRANTED: '- WAIVER_ID: x' then SCOPE/REASON/... ."""
-    sec = md.section("WAIVERS GRANTED") or md.section("WAIVERS")
+    """Structured waiver records in WAIVERS GRANTED: '- WAIVER_ID: x' then SCOPE/REASON/...,
+    also in the nearly-structured forms operators write ('**Waiver ID:** x', 'Approver: y')."""
+    sec = waivers_section(md)
     if not sec:
         return []
     out: list[Waiver] = []
-    ids = [f for f in md.fields if sec[0] <= f.line < sec[1] and f.label.upper() == "WAIVER_ID"]
+    fields = [(waiver_label(f.label), f) for f in md.fields if sec[0] <= f.line < sec[1]]
+    fields = [(k, f) for k, f in fields if k]
+    ids = [f for k, f in fields if k == "WAIVER_ID"]
     for n, wid in enumerate(ids):
         end = ids[n + 1].line if n + 1 < len(ids) else sec[1]
-        out.append(Waiver(
-            strip_ticks(wid.value),
-            val(md, "SCOPE", wid.line, end).text,
-            val(md, "REASON", wid.line, end).text,
-            val(md, "APPROVED_BY", wid.line, end).text,
-            val(md, "EXPIRES", wid.line, end).text,
-            wid.line))
+
+        def get(name: str, wid=wid, end=end) -> str:
+            return next((f.value.strip() for k, f in fields
+                         if k == name and wid.line < f.line < end), "")
+
+        out.append(Waiver(strip_ticks(wid.value), get("SCOPE"), get("REASON"),
+                          get("APPROVED_BY"), get("EXPIRES"), wid.line))
     return out
 
 

@@ -43,6 +43,7 @@ def open_workspace(repo: str | None, report: Report):
 def diagnose(repo: str | None) -> tuple[Report, object]:
     report = Report("doctor")
     ws = open_workspace(repo, report)
+    _report_profile(ws, report)
     key_ok = _check_key(ws, report)
     if not ws.abs(ws.p("gov_dir")).is_dir():
         report.info("GK-DOCTOR-GOV", f"not a governed workspace (no {ws.p('gov_dir')}/): "
@@ -70,6 +71,33 @@ def diagnose(repo: str | None) -> tuple[Report, object]:
     if report.passed:
         report.next_commands.append("none: the workspace is healthy")
     return report, ws
+
+
+def _report_profile(ws: Workspace, report: Report) -> None:
+    """Which profile is in force, and why (docs/compatibility.md)."""
+    profile = ws.config.get("profile")
+    if ws.config.source is None:
+        why = (f"no {config_mod.CONFIG_REL}: an existing repository is judged as the original "
+               "scripts judged it")
+    elif _sets_profile(ws.root / config_mod.CONFIG_REL):
+        why = f"set in {config_mod.CONFIG_REL}"
+    else:
+        why = f"{config_mod.CONFIG_REL} does not set it: the default"
+    what = ("the original's verdicts, its practices reported as warnings ('strict: FAIL')"
+            if profile == "compat" else "the original's defects refused; locks and keys required")
+    report.info("GK-DOCTOR-PROFILE", f"profile {profile} ({why}): {what}",
+                hint="set 'profile: strict' in .GOV/govkit.yaml to refuse what compat warns about"
+                if profile == "compat" else None)
+
+
+def _sets_profile(path: Path) -> bool:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, yaml.YAMLError):
+        return False
+    return isinstance(data, dict) and "profile" in data
 
 
 def _check_key(ws: Workspace, report: Report) -> bool:

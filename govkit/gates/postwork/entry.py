@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 _SHA_RE = re.compile(r"^[0-9a-fA-F]{40}$")
 INT_RE = re.compile(r"^[+-]?\d+$")
+EMPTY_SHA1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709"   # SHA-1 of b""
 
 
 @dataclass
@@ -62,6 +63,7 @@ def _int(v: str | None) -> int | None:
 def check_entry(ws: Workspace, b: ManifestBlock, rel: str, ds: DiffSet, changed: dict, waivers, gates,
                  seen: set, report: Report) -> None:
     label = f"Manifest[{b.index}]"
+    strict = ws.config.get("profile") == "strict"
     target, problem = normalize_target(b.target_raw)
     where = f"{label} {target}" if target else label
     # anchors_present: every field is there and filled.
@@ -123,10 +125,17 @@ def check_entry(ws: Workspace, b: ManifestBlock, rel: str, ds: DiffSet, changed:
             side = fc.old_data if fc.deleted else fc.new_data
             n = cor701.line_count(side)
             if e > max(n, 1):
-                win_ok = False
-                report.error("C701-G02", f"{where}: window [{s}, {e}] ends after the last line "
-                             f"({n}) of the {'pre' if fc.deleted else 'post'}-change file", rel,
-                             b.line_of("end"))
+                what = (f"{where}: window [{s}, {e}] ends after the last line ({n}) of the "
+                        f"{'pre' if fc.deleted else 'post'}-change file")
+                if strict or s > max(n, 1):
+                    win_ok = False
+                    report.error("C701-G02", what, rel, b.line_of("end"))
+                else:
+                    # compat: the original compares hunks only, so a window past the end passes.
+                    report.warn("GK-POST-WINDOW-CLAMP", f"{what}; clamped to [{s}, {max(n, 1)}] "
+                                "(strict: FAIL)", rel, b.line_of("end"),
+                                f"declare End <= {max(n, 1)} (govkit manifest WP --write)")
+                    e = max(n, 1)
     else:
         win_ok = False
     gates.mark("window_matches_plan", win_ok)
@@ -158,7 +167,12 @@ def check_entry(ws: Workspace, b: ManifestBlock, rel: str, ds: DiffSet, changed:
             gates.mark("pre_sha1_captured", True)
             ok = pre.lower() == exp_pre
             base = ds.base[:12] if ds.base != EMPTY_TREE else "the empty tree"
-            if not ok and pre.lower() in cor701.compat_hashes(fc.old_data):
+            if not ok and fc.old_data is None and pre.lower() == EMPTY_SHA1:
+                # A new file declared as the SHA-1 of empty content (the original's corpus).
+                ok = True
+                report.info("GK-POST-SHA-EMPTY", f"{where}: new file declared with the SHA-1 of "
+                            "empty content (accepted like 40 zeros)", rel, b.line_of("presha1"))
+            elif not ok and pre.lower() in cor701.compat_hashes(fc.old_data):
                 ok = True
                 report.warn("GK-POST-SHA-COMPAT", f"{where}: Pre-SHA1 is the raw/CRLF variant; "
                             f"canonical (LF-normalised) is {exp_pre}", rel, b.line_of("presha1"))
@@ -187,7 +201,12 @@ def check_entry(ws: Workspace, b: ManifestBlock, rel: str, ds: DiffSet, changed:
                          rel, b.line_of("postsha1"))
         else:
             ok = post.lower() == exp_post
-            if not ok and post.lower() in cor701.compat_hashes(fc.new_data):
+            if not ok and fc.deleted and post.lower() == EMPTY_SHA1:
+                ok = True
+                report.info("GK-POST-SHA-EMPTY", f"{where}: deleted file declared with the "
+                            "SHA-1 of empty content (accepted like 40 zeros)", rel,
+                            b.line_of("postsha1"))
+            elif not ok and post.lower() in cor701.compat_hashes(fc.new_data):
                 ok = True
                 report.warn("GK-POST-SHA-COMPAT", f"{where}: Post-SHA1 is the raw/CRLF variant; "
                             f"canonical (LF-normalised) is {exp_post}", rel, b.line_of("postsha1"))

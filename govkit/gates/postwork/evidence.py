@@ -14,9 +14,21 @@ from govkit.vcs.diffset import DiffSet
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
-_CITE_RE = re.compile(
-    r"(?<![\w./\\-])((?:[\w.\-]+/)*[\w\-][\w.\-]*\.[A-Za-z0-9_]+|(?:[\w.\-]+/)+[\w.\-]+)"
-    r":(\d+)(?:-(\d+))?(?![\w])")
+# A citation is PATH:LINE[-END] where PATH is any run of characters git allows in a path up
+# to the ':' (so '@', '+', '=' ... are kept: assets/packs/router_pack@1.json:1).
+_CITE_RE = re.compile(r"(?<![^\s`'\"()<>\[\]{}|,;:])([^\s`'\"()<>\[\]{}|,;:]+):(\d+)(?:-(\d+))?(?!\w)")
+_PATHLIKE = re.compile(r"/|\.[A-Za-z0-9_]+$")
+_CUTS = "@=+~#!$&*"
+
+
+def candidates(path: str) -> list[str]:
+    """The path, then its suffixes after each punctuation character, longest first: the
+    longest one that exists is the cited file."""
+    out = [path]
+    for i, ch in enumerate(path):
+        if ch in _CUTS and path[i + 1:] and _PATHLIKE.search(path[i + 1:]):
+            out.append(path[i + 1:])
+    return out
 
 
 def _section_lines(pkt, name: str) -> tuple[tuple[int, int] | None, list[tuple[int, str]]]:
@@ -34,8 +46,12 @@ def citations(pkt) -> list[tuple[str, int, int | None, int]]:
     out = []
     for n, text in body:
         for m in _CITE_RE.finditer(text):
-            out.append((m.group(1).lstrip("./") if m.group(1).startswith("./") else m.group(1),
-                        int(m.group(2)), int(m.group(3)) if m.group(3) else None, n))
+            path = m.group(1)
+            while path.startswith("./"):
+                path = path[2:]
+            if not path or not _PATHLIKE.search(path) or path.startswith(("http", "//")):
+                continue
+            out.append((path, int(m.group(2)), int(m.group(3)) if m.group(3) else None, n))
     return out
 
 
@@ -49,7 +65,7 @@ def check_links(ws: Workspace, pkt, ds: DiffSet, report: Report | None) -> bool:
         return True
     changed = ds.by_path()
     gone = {f.path for f in ds.files if f.deleted}
-    need = sorted({c[0] for c in cites if c[0] not in changed})
+    need = sorted({p for c in cites for p in candidates(c[0]) if p not in changed})
     blobs: dict[str, bytes | None] = {}
     if ds.mode == "worktree":
         for p in need:
@@ -60,7 +76,9 @@ def check_links(ws: Workspace, pkt, ds: DiffSet, report: Report | None) -> bool:
         got = cat_blobs(ws.git, list(specs.values()))
         blobs = {p: got.get(s) for p, s in specs.items()}
     ok = True
-    for path, line, end, at in cites:
+    for cited, line, end, at in cites:
+        path = next((p for p in candidates(cited)
+                     if (p in changed and p not in gone) or blobs.get(p) is not None), cited)
         if path in changed:
             data = None if path in gone else changed[path].new_data
         else:

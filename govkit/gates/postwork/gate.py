@@ -27,7 +27,7 @@ from govkit.gates.postwork.select import (
     warn_unstaged,
 )
 from govkit.gates.postwork.waivers import active_waivers, waived
-from govkit.model.common import is_placeholder
+from govkit.model.common import is_placeholder, strip_ticks
 from govkit.model.cor701 import GATE_CODES, GATE_NAMES
 from govkit.model.manifest import parse_manifest
 from govkit.result import Report
@@ -52,6 +52,10 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
 
     # Check 1: ASCII packet (a BOM is tolerated with a warning).
     _check_ascii(pkt, report)
+    for n in pkt.md.hidden_headings:
+        report.warn("GK-MD-FENCE", f"heading '{pkt.doc.text.splitlines()[n - 1].strip()}' sits "
+                    "inside a code block that a broken fence above opened; read as a heading",
+                    rel, n, "indent every line of a fenced block in a list item, or close it")
     manifest = parse_manifest(pkt.md, rel)
     if manifest.section is None:
         report.error("GK-POST-VALIDATION", "task packet has no ## VALIDATION section", rel, None,
@@ -68,7 +72,7 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
         scope: list[str] | None = scope_patterns(lock)
         mb = merge_base(lock)
     else:
-        waivers = active_waivers(pkt, report)
+        waivers = active_waivers(pkt, report, strict=ws.config.get("profile") == "strict")
         scope = _scope_patterns(pkt)
         mb = None
     if base_ref is not None:
@@ -115,8 +119,15 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
         check_base(ws, base_ref, report, only_wp=pkt_wp)
     # Coverage: every changed file outside the exempt paths needs a manifest entry.
     declared = {b.target for b in manifest.real_blocks if b.target_raw}
+    strict = ws.config.get("profile") == "strict"
     for f in ds.files:
         if requires_manifest(ws, f.path, state) and f.path not in declared:
+            if f.deleted and not strict:
+                # compat: the original's diff (--diff-filter=d) never saw deletions.
+                report.warn("GK-POST-COVERAGE-DELETED", f"deleted file has no VALIDATION "
+                            f"manifest entry: {f.path} (strict: FAIL)", f.path, None,
+                            f"govkit manifest {wp} --write")
+                continue
             report.error("GK-POST-COVERAGE", f"changed file has no VALIDATION manifest entry: "
                          f"{f.path}", f.path, None, f"govkit manifest {wp} --write")
 
@@ -139,6 +150,7 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
         what = f"range {sel.base[:12]}..{sel.head[:12]}" if sel.head else f"{sel.mode} changes"
         report.error("GK-POST-NOCHANGE", f"no files changed ({what}) apart from governance state "
                      "files", None, None, "a WP with no change cannot be complete")
+    _report_selection(sel, pkt, report)
     summary = gates.summary()
     passed = sum(1 for v in summary.values() if v.startswith("PASS"))
     report.facts["gates"] = f"{passed}/{len(GATE_NAMES)} computed COR-701 gates pass"
@@ -223,3 +235,16 @@ def _norm_scope(p: str) -> str:
     while p.startswith("./"):
         p = p[2:]
     return p
+
+
+def _report_selection(sel, pkt, report: Report) -> None:
+    """Which diff was judged and why (the original's "Diff selection" line)."""
+    what = f"{sel.mode} ({sel.reason})"
+    if sel.head:
+        what += f"; git range {sel.base[:12]}..{sel.head[:12]}"
+    report.info("GK-POST-DIFF", f"diff selection: {what}")
+    raw = pkt.merge_base_sha.text
+    if pkt.merge_base and strip_ticks(raw.split(" ", 1)[0]).lower() != raw.strip().lower():
+        report.info("GK-POST-MERGE-BASE-COMMENT", f"packet MERGE_BASE_SHA read as "
+                    f"{pkt.merge_base} (the trailing text is a comment; the original ignored "
+                    "the whole line)", pkt.path, pkt.merge_base_sha.line)
