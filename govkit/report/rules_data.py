@@ -318,4 +318,5 @@ RULES = {
     'GK-AMEND-WAIVER-EXISTS': ('Lock and chain of custody (GK-LOCK-*, GK-CUSTODY-*, GK-AMEND-*)', 'error', 'govkit amend: the waiver id is already granted.', 'Choose a new id.'),
     'GK-AMEND-RECORDED': ('Lock and chain of custody (GK-LOCK-*, GK-CUSTODY-*, GK-AMEND-*)', 'info', 'govkit amend wrote the AMEND record and the waiver text.', 'Commit both.'),
     'GK-REPORT-GATE-ERROR': ('HTML report (GK-REPORT-*)', 'error', 'A gate could not run for the report (unreadable input); its page shows why instead of a verdict.', 'Fix the file named; run the gate itself for details.'),
+    'GK-MCP-NO-PACKET': ('Agents (GK-MCP-*; `govkit mcp`, docs/agents.md)', 'error', 'The status tool was asked about a WP that has no task packet.', 'The orchestrator creates it (create-task-packet).'),
 }
