@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from govkit.workspace import Workspace
+
 from support.repo import init_repo
 from support.wsfactory import make_sample
 

@@ -53,11 +53,13 @@ def test_packet_and_manifest(raw):
     doc, md = got
     pkt = pk.survives(parse_packet, doc, md)
     if pkt is not None:
-        (pkt.modern, pkt.merge_base, pkt.status_word, pkt.done_like, pkt.in_progress)
+        assert isinstance(pkt.status_word, str) and pkt.merge_base in (None, pkt.merge_base)
+        assert {pkt.modern, pkt.done_like, pkt.in_progress} <= {True, False}
     man = pk.survives(parse_manifest, md, ARTIFACT)
     if man is not None:
         for b in man.real_blocks:
-            (b.target, b.target_raw, b.is_template)
+            assert isinstance(b.target, str) and isinstance(b.target_raw, str)
+            assert b.is_template in (True, False)
 
 
 @settings(max_examples=pk.scaled(2000))
@@ -88,7 +90,8 @@ def test_master_spec(raw):
     doc = pk.survives(decode, raw, pk.SPEC)
     if doc is not None:
         spec = MasterSpec(doc)
-        (spec.sections, spec.sha1_raw, spec.sha1_lf, spec.sha1_matches("a" * 40), spec.lines)
+        assert len(spec.sha1_raw) == len(spec.sha1_lf) == 40 and not spec.sha1_matches("a" * 40)
+        assert all(1 <= s.line <= len(spec.lines) for s in spec.sections)
 
 
 @settings(max_examples=pk.scaled(1500))
