@@ -177,3 +177,11 @@ def test_nasty_files_never_exit_3(base: Path, tmp_path: Path, name: str):
 
 def test_helpers_point_at_this_worktree():
     assert (ROOT / "govkit" / "util" / "textio.py").is_file()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_fifo_in_place_of_a_tracked_file_does_not_hang_ci(ws: Path):
+    (ws / ".GOV" / "govkit.yaml").write_text("forbidden_patterns:\n  - id: todo\n    pattern: TODO\n")
+    (ws / "src" / "app.py").unlink()
+    os.mkfifo(ws / "src" / "app.py")
+    assert gk(ws, "ci", timeout=30).returncode in (0, 1)
