@@ -58,13 +58,32 @@ DEFAULTS: dict = {
     "forbidden_patterns": [],
     "approvals": {"require_signed": False, "trusted_keys": []},
     "audit": {
-        "file": ".GOV/audit/audit.jsonl",
         "key_file": None,
         "rotate_bytes": 67108864,
         "redact_patterns": [],
     },
     "lock": {"timeout_seconds": 10},
+    # govkit run: test_command (argument list) replaces the packet's TEST_PLAN when set.
+    "loop": {"test_command": None, "test_timeout_seconds": 600, "review_timeout_seconds": 120,
+             "max_file_bytes": 1048576, "max_changeset_bytes": 8388608, "max_edits": 500,
+             "allow_force_efficiency": False},
     "limits": {"max_artifact_bytes": 8388608},
+    # The LLM provider (govkit/llm/): stub works offline; openai takes any compatible endpoint.
+    "llm": {
+        "provider": "stub",
+        "base_url": None,
+        "model": "gpt-4o-mini",
+        "api_key_env": "OPENAI_API_KEY",
+        "structured": "json_schema",
+        "timeout_seconds": 60,
+        "max_retries": 2,
+        "schema_attempts": 3,
+        "deadline_seconds": 300,
+        "replay_file": None,
+        "token_budget": 12000,
+        "breaker": {"failure_threshold": 5, "window_seconds": 60, "cooldown_seconds": 30},
+        "rate": {"rate_per_second": 2.0, "burst": 4, "jitter_seconds": 0.1},
+    },
 }
 
 

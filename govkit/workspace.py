@@ -112,7 +112,7 @@ class Workspace:
                               hint="use a short id such as WP-1-Example")
         if wp.lower().endswith(".md"):
             stem = wp[:-3]
-            raise GovkitError(f"'{wp}' is a file name, not a work packet id",
+            raise GovkitError(f"invalid work packet id '{wp}': a file name, not an id",
                               hint=f"did you mean {stem}?")
         if not re.fullmatch(self.config.get("wp_id_pattern"), wp):
             raise GovkitError(f"invalid work packet id '{wp}' (must match "
@@ -309,9 +309,21 @@ class Workspace:
         return ptr.name, self.spec(ptr.name)
 
     # ---- writing --------------------------------------------------------------------------
+    def state_dir(self) -> Path:
+        """Lock and journals: `<git dir>/govkit/` (per worktree, never in the work tree, so a
+        refused command leaves no untracked file); `paths.state_dir` when set to another path."""
+        rel = self.p("state_dir")
+        if rel == config_mod.DEFAULTS["paths"]["state_dir"]:
+            from govkit.vcs.head import git_dirs_any
+
+            dirs = git_dirs_any(self.root)
+            if dirs is not None:
+                return dirs[0] / "govkit"
+        return self.safe_path(rel, "paths.state_dir")
+
     def lock(self, command: str = ""):
         from govkit.store.lock import WorkspaceLock
 
-        return WorkspaceLock(self.abs(self.p("state_dir")) / "lock",
+        return WorkspaceLock(self.state_dir() / "lock",
                              timeout=float(self.config.get("lock.timeout_seconds")),
                              command=command)

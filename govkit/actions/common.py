@@ -84,12 +84,31 @@ def commit(ws: Workspace, tx) -> None:
 def append_gate_entry(ws: Workspace, tx, entry: dict) -> None:
     """Stage the gate log with entry appended (reference byte format: 2-space JSON, no trailing
     newline). A gate log that cannot be parsed raises (exit 2) and is never overwritten."""
-    from govkit.model.gatelog import dump_gate_log
+    from govkit.model.gatelog import dump_gate_log, parse_gate_log
 
-    log = ws.gate_log()
+    rel = ws.p("gate_log")
+    if rel in tx.writes:  # appended before in this transaction: extend the staged log
+        from govkit.util.textio import decode
+
+        log = parse_gate_log(decode(tx.writes[rel], rel), rel)
+    else:
+        log = ws.gate_log()
     log.entries.append(entry)
-    tx.write_text(ws.p("gate_log"), dump_gate_log(log))
+    tx.write_text(rel, dump_gate_log(log))
     ws.invalidate()
+
+
+def check_value(value: str | None, what: str) -> str | None:
+    """A value govkit writes into an artifact: no control characters, no newlines (exit 2).
+    A newline in a field value would start a new line, e.g. an `IN_SCOPE_PATHS: **` item."""
+    if value is None:
+        return None
+    bad = next((c for c in value if ord(c) < 32 or 127 <= ord(c) < 160 or c in "\u2028\u2029"),
+               None)
+    if bad is not None:
+        raise GovkitError(f"{what} contains a control character or line break ({bad!r}); "
+                          "nothing was written", hint=f"pass {what} as one line of plain text")
+    return value
 
 
 def default_branch(ws: Workspace, wp: str) -> str:

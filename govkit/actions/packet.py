@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.actions.common import commit, refuse_if_failed
+from govkit.actions.common import check_value, commit, refuse_if_failed
 from govkit.errors import GovkitError
 from govkit.result import Report
 from govkit.util.templates import fill
@@ -130,6 +130,8 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
     from govkit.txn.transaction import transaction
 
     wp = ws.check_wp_id(wp)
+    check_value(requestor, "--requestor")
+    check_value(agent_id, "--agent-id")
     report = Report(COMMAND, wp)
     with transaction(ws, COMMAND, wp) as tx:
         log = ws.gate_log()
@@ -203,7 +205,8 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
                         pkt_rel)
         _verify_packet(ws, pkt_rel, text, merge_base, sig)
         tx.write_text(pkt_rel, text)
-        tx.audit_data = {"refinement": ref_rel, "merge_base": merge_base}
+        tx.audit_data.update({"refinement": ref_rel, "merge_base": merge_base})
+        lock_rec = _lock(ws, tx, wp, pkt_rel, text, ref_rel, merge_base, report)
         commit(ws, tx)
         report.facts.update({"packet": pkt_rel, "merge_base_sha": merge_base})
         report.info("GK-PKT-CREATED", f"task packet created: {pkt_rel} (locked by signature "
@@ -217,13 +220,47 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
             # The coder's pre-work reads PREPARE and the audit row on the WP branch: they ride
             # along with the packet and the refinement.
             state = [ws.p(k) for k in ("gate_log", "signature_audit") if ws.abs(ws.p(k)).is_file()]
+            state += _record_files(ws, wp)
             sha = checkpoint_commit(ws, wp, target, [pkt_rel, ref_rel, *state])
             report.facts["checkpoint"] = sha
             report.info("GK-PKT-CHECKPOINT", f"checkpoint commit {sha[:12]} on {target}")
+    from govkit.gates.lock import records_dir
+
+    if lock_rec is None:
+        report.next_commands = [f"govkit lock {wp}"]
+        return report
     report.next_commands = [f"govkit pre-work {wp}"] if checkpoint else \
-        [(f"git add {pkt_rel} {ref_rel} && git commit -m \"docs: checkpoint packet+refinement "
+        [(f"git add {pkt_rel} {ref_rel} {records_dir(ws, wp)} && git commit -m \"docs: checkpoint packet+refinement "
          f"[{wp}]\" (or create-task-packet --checkpoint)"), f"govkit pre-work {wp}"]
     return report
+
+
+def _lock(ws: Workspace, tx, wp: str, pkt_rel: str, text: str, ref_rel: str, merge_base: str,
+          report: Report):
+    """The LOCK record of the new packet, in the same transaction; a packet whose locked
+    sections still hold template text is a draft: the operator locks it once filled."""
+    from govkit.actions.lock import lock_body, stage_lock, unfilled
+    from govkit.model.lockhash import locked_view
+
+    todo = unfilled(locked_view(text, ws.config.get("packet.coder_sections")))
+    if todo:
+        report.warn("GK-PKT-UNLOCKED", f"{pkt_rel} is a draft: {len(todo)} locked line(s) still "
+                    f"hold template text (first: line {todo[0][0]}: {todo[0][1]}); it is not "
+                    "locked yet", pkt_rel, todo[0][0],
+                    f"fill the locked sections, then the operator runs `govkit lock {wp}`")
+        report.next_commands = [f"govkit lock {wp}"]
+        return None
+    rec = stage_lock(ws, tx, wp, "LOCK", lock_body(ws, wp, pkt_rel, text, ref_rel, merge_base))
+    report.facts["lock"] = rec.path
+    return rec
+
+
+def _record_files(ws: Workspace, wp: str) -> list[str]:
+    from govkit.gates.lock import records_dir
+
+    d = records_dir(ws, wp)
+    full = ws.abs(d)
+    return [f"{d}/{n}" for n in sorted(os.listdir(full))] if full.is_dir() else []
 
 
 def _verify_packet(ws: Workspace, rel: str, text: str, merge_base: str, sig: str) -> None:
@@ -246,10 +283,11 @@ def checkpoint_commit(ws: Workspace, wp: str, branch: str, rels: list[str]) -> s
     """Commit exactly rels (as in this worktree) on branch. In the worktree that has the branch
     checked out (copying the files there when it is another one); otherwise with a private index,
     without touching any working tree."""
+    from govkit.audit.witness import trailers
     from govkit.store.atomic import atomic_write_bytes
     from govkit.vcs.git import Git
 
-    msg = f"docs: checkpoint packet+refinement [{wp}]"
+    msg = f"docs: checkpoint packet+refinement [{wp}]" + trailers(ws)  # witnesses the trail head
     trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
     if trees:
         wt = Path(trees[0]["worktree"])

@@ -7,7 +7,14 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.actions.common import append_gate_entry, commit, default_branch, default_worktree, refuse_if_failed
+from govkit.actions.common import (
+    append_gate_entry,
+    check_value,
+    commit,
+    default_branch,
+    default_worktree,
+    refuse_if_failed,
+)
 from govkit.errors import GovkitError
 from govkit.result import Report
 from govkit.util.paths import is_absolute_like
@@ -36,6 +43,9 @@ def record_prepare(ws: Workspace, wp: str, coder: str, branch: str | None = None
     wp = ws.check_wp_id(wp)
     report = Report(command, wp)
     log_rel = ws.p("gate_log")
+    check_value(coder, "coder id")
+    check_value(branch, "--branch")
+    check_value(worktree_dir, "--worktree-dir")
     branch = (branch or "").strip() or default_branch(ws, wp)
     branch = branch.removeprefix("refs/heads/")
     wt = check_worktree_dir(worktree_dir or default_worktree(ws, wp), report, log_rel)
@@ -73,6 +83,10 @@ def record_prepare(ws: Workspace, wp: str, coder: str, branch: str | None = None
         append_gate_entry(ws, tx, {"wpId": wp, "type": "PREPARE", "coder_id": coder,
                                    "branch": branch, "worktree_dir": wt,
                                    "timestamp": iso()})
+        from govkit.actions.records import stage_record
+
+        stage_record(ws, tx, wp, "PREPARE", {"coder_id": coder, "branch": branch,
+                                             "worktree_dir": wt})
         commit(ws, tx)
     report.facts.update({"branch": branch, "worktree_dir": wt, "coder_id": coder})
     report.info("GK-PREP-RECORDED", f"prepare recorded for {wp}: {coder} on {branch} in {wt}")

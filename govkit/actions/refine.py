@@ -44,6 +44,12 @@ def record_refinement(ws: Workspace, wp: str, path: str | None = None) -> Report
             "refinement_sha256": content_sha256(ws.abs(ref_rel).read_bytes()),
         }
         append_gate_entry(ws, tx, entry)
+        from govkit.actions.records import stage_record
+
+        stage_record(ws, tx, wp, "REFINEMENT", {
+            "refinement": {"path": ref_rel, "content_sha256": entry["refinement_sha256"]},
+            "spec": {"name": name, "sha1": entry["spec_target_sha1"] if spec else None},
+            "turn_token": entry["turn_token"]})
         commit(ws, tx)
     wait = int(ws.config.get("signature.min_interval_seconds"))
     report.facts.update({"refinement": ref_rel, "turn_token": entry["turn_token"]})

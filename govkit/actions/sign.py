@@ -122,7 +122,12 @@ def record_signature(ws: Workspace, wp: str, token: str) -> Report:
         tx.write(audit_rel, insert_audit_row(ws.abs(audit_rel).read_bytes(), row, audit_rel))
         append_gate_entry(ws, tx, {"wpId": wp, "type": "SIGNATURE", "signature": token,
                                    "timestamp": iso(now), "refinement_path": ref_rel})
-        tx.audit_data = {"refinement": ref_rel}
+        tx.audit_data["refinement"] = ref_rel
+        from govkit.actions.records import stage_record
+
+        stage_record(ws, tx, wp, "SIGNATURE", {
+            "signature": token, "audit": audit_rel,
+            "refinement": {"path": ref_rel, "content_sha256": content_sha256(new_ref)}})
         commit(ws, tx)
     report.facts["signature"] = token
     report.info("GK-SIG-RECORDED", f"signature recorded for {wp}: {ref_rel} is APPROVED and "

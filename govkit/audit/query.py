@@ -30,7 +30,7 @@ def records(path: Path, wp: str | None = None, kind: str | None = None,
                     rec = json.loads(line)
                     if not isinstance(rec, dict):
                         raise ValueError
-                except ValueError:
+                except (ValueError, RecursionError):
                     yield f, n, {"kind": "broken", "data": {"bytes": len(line)}}
                     continue
                 if wp is not None and rec.get("wp") != wp:

@@ -14,7 +14,7 @@ import json
 from govkit.util import canonjson
 
 GENESIS = "0" * 64
-KINDS = ("intent", "result", "denied", "event")
+KINDS = ("intent", "result", "denied", "event", "attest")
 KEY_ENABLED = "audit-key-enabled"  # event written when a key signs an unsigned trail
 FIELDS = ("seq", "ts", "kind", "actor", "command", "wp", "data", "prev_hash")
 _FIELDSET = frozenset(FIELDS)
@@ -60,6 +60,8 @@ def parse(line: bytes) -> dict:
         rec = _loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise Bad("PARSE", f"not valid JSON ({str(exc)[:80]})") from None
+    except RecursionError:
+        raise Bad("PARSE", "JSON nested too deeply") from None
     if not isinstance(rec, dict):
         raise Bad("PARSE", "not a JSON object")
     stored = rec.pop("hash", None)
@@ -70,7 +72,7 @@ def parse(line: bytes) -> dict:
         raise Bad("FIELDS", "seq must be an integer and kind one of " + ", ".join(KINDS))
     try:
         body = _dumps(rec).encode("ascii")
-    except ValueError:
+    except (ValueError, RecursionError):
         raise Bad("PARSE", "record holds values that have no canonical form") from None
     if hashlib.sha256(body).hexdigest() != stored:
         raise Bad("HASH", "hash does not match the record's content")

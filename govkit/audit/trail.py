@@ -8,7 +8,12 @@ flushed within 100 ms, before the next durable record, and at exit.
 
 A small index next to the trail (`.<file>.idx`: size, last seq and hash, open intents) lets a new
 process start without rereading the file; it is a cache, checked against the file's last record
-and rebuilt by a full scan whenever it does not match.
+and rebuilt by a full scan whenever it does not match. It also keeps a high-water mark (the
+highest seq and its hash ever seen), which a rebuild never lowers: a trail cut below it is
+reported by `govkit audit verify`.
+
+govkit only ever appends to, cuts or rotates a file it recognises as a trail (a regular file, not
+a symlink, whose first line is a trail record); anything else is refused untouched.
 """
 
 from __future__ import annotations
@@ -84,6 +89,8 @@ class Trail:
         self.hash = GENESIS
         self.signed = False
         self.open_intents: dict[int, list] = {}
+        self.hw: tuple[int, str] = (0, GENESIS)  # high-water mark (seq, hash)
+        self._hw_broken = False
         self._events: list[dict] = []
         self._timer: threading.Timer | None = None
         self._notice: dict | None = None
@@ -135,12 +142,15 @@ class Trail:
             self.sync()
             return dict(self.open_intents)
 
-    def close_open(self, reason: str) -> list[tuple[int, str, str | None]]:
-        """Write a failed result for every open intent; returns (seq, command, wp) closed."""
+    def close_open(self, reason: str, keep=frozenset()) -> list[tuple[int, str, str | None]]:
+        """Write a failed result for every open intent but those in keep; returns (seq,
+        command, wp) closed."""
         done = []
         with self.locked():
             self.sync()
             for seq, (cmd, wp) in sorted(self.open_intents.items()):
+                if seq in keep:
+                    continue
                 self.record_result(seq, error=reason)
                 done.append((seq, cmd, wp))
         return done
@@ -164,6 +174,20 @@ class Trail:
             self.sync()
             self._write([rec], durable=True)
             return self.seq
+
+    def durable_head(self) -> tuple[int, str]:
+        """(seq, hash) of the last record, with every record up to it fsynced: what a witness
+        (commit trailer, record file) may name."""
+        with self.locked():
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self.sync()
+            if self._events:
+                self._write([], durable=True)
+            elif self.pos:
+                os.fsync(self._fd)
+            return self.seq, self.hash
 
     def flush(self) -> None:
         """Write buffered events now."""
@@ -255,8 +279,11 @@ class Trail:
         self._write_idx()
 
     def _write_idx(self) -> None:
+        if self.seq > self.hw[0] and not self._hw_broken:
+            self.hw = (self.seq, self.hash)
         data = {"v": 1, "ino": self._ino, "pos": self.pos, "seq": self.seq, "hash": self.hash,
-                "signed": self.signed, "open": {str(k): v for k, v in self.open_intents.items()}}
+                "signed": self.signed, "open": {str(k): v for k, v in self.open_intents.items()},
+                "hw": list(self.hw), "hw_broken": self._hw_broken}
         tmp = self.idx_path.with_name(self.idx_path.name + f".{os.getpid()}.tmp")
         try:
             tmp.write_text(json.dumps(data))
@@ -267,8 +294,25 @@ class Trail:
     # ---- reading / recovery -----------------------------------------------------------------
     def _open_fd(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._fd = os.open(str(self.path), os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
-        self._ino = os.fstat(self._fd).st_ino
+        if os.path.islink(self.path.parent) or os.path.islink(self.path):
+            raise GovkitError(f"audit trail {self.path} (or its directory) is a symlink: govkit "
+                              "writes only to a trail file it created, so nothing was written",
+                              hint="remove the symlink; the trail lives in the git directory")
+        flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0)
+        fd = os.open(str(self.path), flags, 0o644)
+        try:
+            st = os.fstat(fd)
+            import stat
+
+            if not stat.S_ISREG(st.st_mode):
+                raise GovkitError(f"audit trail {self.path} is not a regular file; nothing was "
+                                  "written", hint="move it away")
+            if st.st_size:
+                _check_is_trail(self.path, fd)
+        except BaseException:
+            os.close(fd)
+            raise
+        self._fd, self._ino = fd, st.st_ino
 
     def sync(self) -> None:
         """Catch up with the file (other writers, crash tails). Call under the lock."""
@@ -290,6 +334,12 @@ class Trail:
             self._start_fresh()
         if size != self.pos:
             self._scan(self.pos, size)
+        if self.seq < self.hw[0] and not self._hw_broken:
+            self._hw_broken = True  # the mark stays where it was: evidence of the cut
+            self._write_idx()
+            self.warn(f"audit trail {self.path} ends at seq {self.seq} but reached seq "
+                      f"{self.hw[0]} before: records were removed (`govkit audit verify` "
+                      "reports it)")
         if self._notice is not None:  # record the cut right away (a durable event)
             try:
                 self._write([], durable=True)
@@ -297,15 +347,25 @@ class Trail:
                 pass  # signed trail, no key here: the notice waits for a writer with the key
 
     def _load_start(self, size: int) -> None:
+        idx = None
         try:
             idx = json.loads(self.idx_path.read_text())
+        except (OSError, ValueError, RecursionError):
+            pass
+        if isinstance(idx, dict):  # the high-water mark survives an index that does not match
+            hw = idx.get("hw")
+            if (isinstance(hw, list) and len(hw) == 2 and type(hw[0]) is int
+                    and isinstance(hw[1], str) and hw[0] > self.hw[0]):
+                self.hw = (hw[0], hw[1])
+            self._hw_broken = self._hw_broken or bool(idx.get("hw_broken"))
+        try:
             ok = (idx.get("v") == 1 and idx["ino"] == self._ino and 0 <= idx["pos"] <= size)
             if ok and idx["pos"] > 0:
                 rec = parse(files.last_line(self.path, idx["pos"]) or b"")
                 ok = rec["hash"] == idx["hash"] and rec["seq"] == idx["seq"]
             if ok and idx["pos"] == 0:
                 ok = (idx["seq"], idx["hash"]) == self._rotated_tail()[:2]
-        except (OSError, ValueError, KeyError, TypeError, Bad):
+        except (OSError, ValueError, KeyError, TypeError, AttributeError, Bad):
             ok = False
         if not ok:
             self._start_fresh()
@@ -344,6 +404,8 @@ class Trail:
                     HMAC_MISSING: f"record {rec['seq']} has no HMAC although the records "
                                   "before it do"}[breaks[0]]
         self.seq, self.hash, self.signed = rec["seq"], rec["hash"], "hmac" in rec
+        if rec["seq"] == self.hw[0] and rec["hash"] != self.hw[1]:
+            self._hw_broken = True  # replaced records: the mark never moves again
         if rec["kind"] == "intent":
             self.open_intents[rec["seq"]] = [rec["command"], rec["wp"]]
         elif rec["kind"] == "result" and isinstance(rec["data"], dict):
@@ -410,6 +472,31 @@ class Trail:
         self._notice = {"cut_records": count, "cut_bytes": len(tail), "at_byte": at,
                         "reason": reason, "quarantine": qpath.name}
         self._write_idx()
+
+
+def _check_is_trail(path: Path, fd: int) -> None:
+    """Refuse a non-empty file whose first line is not a trail record (a config that pointed
+    the trail at a source file, a planted file): govkit must never cut or rotate it."""
+    rfd = os.open(str(path), os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        if os.fstat(rfd).st_ino != os.fstat(fd).st_ino:
+            raise GovkitError(f"audit trail {path} changed while it was opened; nothing was "
+                              "written", hint="run the command again")
+        head = os.read(rfd, 65536)
+    finally:
+        os.close(rfd)
+    nl = head.find(b"\n")
+    ok = head.startswith(b'{"actor":')
+    if ok and nl >= 0:
+        try:
+            parse(head[:nl + 1])
+        except Bad as exc:
+            ok = exc.code == "HASH"  # a damaged first record is still a trail (verify says so)
+    if not ok:
+        raise GovkitError(f"{path} is not a govkit audit trail (its first line is not a trail "
+                          "record): nothing was written, moved or cut",
+                          hint="move the file away; govkit keeps its trail in "
+                               "<git common dir>/govkit/audit/")
 
 
 _live: weakref.WeakSet[Trail] = weakref.WeakSet()

@@ -25,6 +25,8 @@ from govkit.result import Report
 _BAD = {"PARSE": "GK-AUDIT-PARSE", "FIELDS": "GK-AUDIT-FIELDS", "HASH": "GK-AUDIT-HASH"}
 HINT = "compare with a backup or a checkpoint; `govkit audit show` lists the records around it"
 MAX_OPEN_SHOWN = 20
+WITNESS_HINT = ("restore the trail (<git common dir>/govkit/audit/) from a backup; if records "
+                "were lost for a known reason, say so in a commit: the witness stays in git")
 
 
 class _Stop(Exception):
@@ -33,13 +35,17 @@ class _Stop(Exception):
 
 class Verifier:
     def __init__(self, report: Report, key: bytes | None, display, all_problems: bool,
-                 checkpoint: dict | None = None):
+                 checkpoint: dict | None = None, witnesses=()):
         self.report = report
         self.key = key
         self.display = display
         self.all = all_problems
         self.cp = checkpoint
         self.cp_matched = False
+        self.wit: dict[int, list] = {}
+        for w in witnesses:
+            self.wit.setdefault(w.seq, []).append(w)
+        self.wit_shown = 0
         self.expect_seq: int | None = 1
         self.last_hash: str | None = GENESIS
         self.signed_seen = False
@@ -122,6 +128,8 @@ class Verifier:
                 else:
                     self.error("GK-AUDIT-PAIR", f"result {seq} closes intent {ref}, which is "
                                "not an open intent (missing, or closed twice)")
+        if self.wit and seq in self.wit:
+            self._witnessed(seq, rec["hash"])
         if self.cp is not None and seq == self.cp["last_seq"]:
             self.cp_matched = True
             if rec["hash"] != self.cp["last_hash"]:
@@ -132,6 +140,26 @@ class Verifier:
         self.expect_seq = seq + 1
         self.last_hash = rec["hash"]
         self.last_seq = seq
+
+    def _witness_error(self, w, message: str) -> None:
+        self.wit_shown += 1
+        if w.trail is None:  # a record file that does not name its trail: maybe another clone's
+            self.report.warn(w.code, message + " (the witness names no trail id: it may belong "
+                             "to another clone's trail)", path=w.source, hint=WITNESS_HINT)
+            return
+        if self.wit_shown > MAX_OPEN_SHOWN:
+            return
+        is_file = not (w.source.startswith("commit ") or w.code == "GK-AUDIT-CUT")
+        here, self.where = self.where, (w.source if is_file else "", 0)
+        self.error(w.code, message, hint=WITNESS_HINT)
+        self.where = here
+
+    def _witnessed(self, seq: int, h: str) -> None:
+        for w in self.wit.pop(seq):
+            if w.hash != h:
+                self._witness_error(w, f"{w.source} witnessed record {seq} with hash "
+                                    f"{w.hash[:16]}..., but the trail's record {seq} has "
+                                    f"{h[:16]}...: the trail was replaced or rewritten")
 
     def _check_key_enabled(self, rec: dict) -> None:
         """Unsigned records may only precede the signed `audit-key-enabled` event that counts
@@ -157,6 +185,10 @@ class Verifier:
             r.info("GK-AUDIT-UNSIGNED", f"the first {self.unsigned_prefix} record(s) carry no "
                    "HMAC: they were written before a key was configured, and the signed "
                    f"'{KEY_ENABLED}' record that follows them pins them through the chain")
+        for seq in sorted(self.wit):
+            for w in self.wit[seq]:
+                self._witness_error(w, f"{w.source} witnessed record {seq}, but the trail ends "
+                                    f"at seq {self.last_seq}: the trail was deleted or cut")
         if self.cp is not None and not self.cp_matched:
             self.error("GK-AUDIT-CHECKPOINT", f"the trail ends at seq {self.last_seq} but the "
                        f"checkpoint covers {self.cp['last_seq']} records: records were removed",
@@ -171,17 +203,28 @@ class Verifier:
 
 
 def verify_trail(path: Path, key: bytes | None, display=str, all_problems: bool = True,
-                 checkpoint: dict | None = None, report: Report | None = None) -> Report:
-    """Verify the trail whose current file is `path` (rotated siblings included)."""
+                 checkpoint: dict | None = None, report: Report | None = None,
+                 witnesses=()) -> Report:
+    """Verify the trail whose current file is `path` (rotated siblings included), and that
+    every witness (govkit.audit.witness) names a record on its chain."""
     report = report or Report("audit-verify")
     chain = files.chain(path)
-    v = Verifier(report, key, display, all_problems, checkpoint)
+    v = Verifier(report, key, display, all_problems, checkpoint, witnesses)
     v.walk(chain)
+    hmac_bad = any(f.code == "GK-AUDIT-HMAC" for f in report.errors)
     report.facts.update({"files": len(chain), "records": v.records, "last_seq": v.last_seq,
-                         "hmac": "checked" if key is not None else "not checked (no key)"})
+                         "hmac": "not checked (no key)" if key is None else
+                         "FAILED" if hmac_bad else "verified" if v.signed_seen else
+                         "no record is signed"})
     if v.last_hash not in (None, GENESIS):
         report.facts["last_hash"] = v.last_hash
-    if key is None and v.records:
+    if key is None and v.signed_seen:
+        report.error("GK-AUDIT-NOKEY", "the trail is HMAC-signed but no audit key is "
+                     "available, so its signatures cannot be checked (a re-signed or forged "
+                     "trail would look the same)",
+                     hint="set GOVKIT_AUDIT_KEY or audit.key_file, or restore this "
+                          "repository's key file (docs/audit.md)")
+    elif key is None and v.records:
         report.warn("GK-AUDIT-NOKEY", "HMAC was not checked: no audit key is available "
                     "(chain, seq and pairing were checked)",
                     hint="set GOVKIT_AUDIT_KEY or audit.key_file to check signatures")

@@ -27,6 +27,9 @@ class Ctx:
             from govkit.txn.recover import recover
 
             recover(self._ws)
+            from govkit.loop.recover import recover_runs
+
+            recover_runs(self._ws)  # a run killed earlier: roll back or confirm, and say which
         return self._ws
 
 

@@ -5,12 +5,16 @@ Every top-level command: the module that registers it and its help text, so that
 `govkit --help` lists them without importing every module."""
 
 COMMANDS: dict[str, tuple[str, str]] = {
+    'amend': ('govkit.cli.orch_cmd',
+        'Grant waivers on a locked packet: writes them into WAIVERS GRANTED and re-locks (AMEND\n    record, operator-signed when keys exist), audited.'),
     'approve': ('govkit.cli.orch_cmd',
         'Sign an approval statement over the refinement as it is now (Ed25519).'),
     'audit': ('govkit.cli.audit_cmd',
-        'The tamper-evident audit trail (.GOV/audit/audit.jsonl).'),
+        'The tamper-evident audit trail (<git common dir>/govkit/audit/audit.jsonl).'),
     'board-check': ('govkit.cli.gates_cmd',
         'Task board format and semantics, coder claims, activation traceability.'),
+    'changeset': ('govkit.cli.run_cmd',
+        'ChangeSet files for `govkit run`: stamp before_sha, check without applying.'),
     'ci': ('govkit.cli.gates_cmd',
         'CI drift checks: spec pointer, board, claims, traceability, forbidden patterns.'),
     'create-task-packet': ('govkit.cli.orch_cmd',
@@ -19,12 +23,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         'Walk one work packet through every gate in a fresh repository (offline).'),
     'doctor': ('govkit.cli.audit_cmd',
         'One health report: config, audit key and trail, open intents, locks, transactions, runs.'),
+    'draft': ('govkit.cli.draft_cmd',
+        'LLM-written drafts (refinement, validator report), checked by govkit before writing.'),
     'gate-check': ('govkit.cli.gates_cmd',
         'Phase order: BOOTSTRAP, SKELETON, SKELETON APPROVED before implementation.'),
     'init': ('govkit.cli.init_cmd',
         'Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.'),
     'keys': ('govkit.cli.orch_cmd',
         'Operator keys for signed approvals (Ed25519).'),
+    'lock': ('govkit.cli.orch_cmd',
+        'Lock a packet that has no LOCK record (legacy, or completed after create-task-packet),\n    after the operator checked it. Refuses when a lock exists.'),
     'manifest': ('govkit.cli.postwork_cmd',
         'Compute the COR-701 manifest from the diff (tight windows, delta, pre/post SHA-1).'),
     'post-work': ('govkit.cli.postwork_cmd',
@@ -39,12 +47,16 @@ COMMANDS: dict[str, tuple[str, str]] = {
         "Record the operator's one-time signature: refinement, SIGNATURE_AUDIT and gate log in\n    one transaction."),
     'refinement-check': ('govkit.cli.gates_cmd',
         'A refinement is complete and anchored to the current spec.'),
+    'run': ('govkit.cli.run_cmd',
+        'Apply a ChangeSet inside the locked scope: review, test, commit, or roll back.'),
     'sha': ('govkit.cli.postwork_cmd',
         'COR-701 SHA-1 of FILE at HEAD, in the index and in the work tree, and what to declare.'),
     'spec-check': ('govkit.cli.gates_cmd',
         'The spec pointer resolves and names the newest Master Spec.'),
     'stub': ('govkit.cli.orch_cmd',
         'Backlog stubs (never executable).'),
+    'trace': ('govkit.cli.trace_cmd',
+        'Requirements -> anchors and packets -> evidence -> verdicts, with coverage.'),
     'validator-gate': ('govkit.cli.validator_cmd',
         'Validator state machine: present-report, acknowledge, append, commit, status, reset.'),
     'worktree-add': ('govkit.cli.orch_cmd',
@@ -53,4 +65,4 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # `govkit --help` as click prints it at HELP_COLUMNS (govkit.cli.entry answers with it).
 HELP_COLUMNS = 80
-HELP_TEXT = "Usage: govkit [OPTIONS] COMMAND [ARGS]...\n\n  govkit: governance gates for spec-driven work by humans and AI agents.\n\n  Exit codes: 0 PASS, 1 FAIL (a gate said no), 2 usage, configuration or\n  unreadable input, 3 internal error (a bug in govkit).\n\nOptions:\n  --version                       Show the version and exit.\n  --repo DIRECTORY                Repository root (default: the git top level\n                                  of the current directory).\n  --format [text|json|gate|sarif|junit|html]\n                                  Output format; 'gate' prints the GATE_OUTPUT\n                                  block agents paste.  [default: text]\n  --json                          Shortcut for --format json.\n  -v, --verbose                   More detail (info findings).\n  -q, --quiet                     Print nothing on PASS.\n  --debug                         Show Python tracebacks for internal errors.\n  -h, --help                      Show this message and exit.\n\nCommands:\n  approve             Sign an approval statement over the refinement as...\n  audit               The tamper-evident audit trail...\n  board-check         Task board format and semantics, coder claims,...\n  ci                  CI drift checks: spec pointer, board, claims,...\n  create-task-packet  Create the locked task packet from a signed,...\n  demo                Walk one work packet through every gate in a fresh...\n  doctor              One health report: config, audit key and trail,...\n  gate-check          Phase order: BOOTSTRAP, SKELETON, SKELETON APPROVED...\n  init                Scaffold the .GOV/ layout, starter spec, board,...\n  keys                Operator keys for signed approvals (Ed25519).\n  manifest            Compute the COR-701 manifest from the diff (tight...\n  post-work           The diff equals the declared VALIDATION manifest...\n  pre-work            Everything that must hold before code is touched...\n  record-prepare      Record the coder assignment, branch and worktree of...\n  record-refinement   Record a complete refinement for review (signing...\n  record-signature    Record the operator's one-time signature:...\n  refinement-check    A refinement is complete and anchored to the...\n  sha                 COR-701 SHA-1 of FILE at HEAD, in the index and in...\n  spec-check          The spec pointer resolves and names the newest...\n  stub                Backlog stubs (never executable).\n  validator-gate      Validator state machine: present-report,...\n  worktree-add        Create the WP branch and its worktree (never...\n"
+HELP_TEXT = "Usage: govkit [OPTIONS] COMMAND [ARGS]...\n\n  govkit: governance gates for spec-driven work by humans and AI agents.\n\n  Exit codes: 0 PASS, 1 FAIL (a gate said no), 2 usage, configuration or\n  unreadable input, 3 internal error (a bug in govkit).\n\nOptions:\n  --version                       Show the version and exit.\n  --repo DIRECTORY                Repository root (default: the git top level\n                                  of the current directory).\n  --format [text|json|gate|sarif|junit|html]\n                                  Output format; 'gate' prints the GATE_OUTPUT\n                                  block agents paste.  [default: text]\n  --json                          Shortcut for --format json.\n  -v, --verbose                   More detail (info findings).\n  -q, --quiet                     Print nothing on PASS.\n  --debug                         Show Python tracebacks for internal errors.\n  -h, --help                      Show this message and exit.\n\nCommands:\n  amend               Grant waivers on a locked packet: writes them into...\n  approve             Sign an approval statement over the refinement as...\n  audit               The tamper-evident audit trail (<git common...\n  board-check         Task board format and semantics, coder claims,...\n  changeset           ChangeSet files for `govkit run`: stamp before_sha,...\n  ci                  CI drift checks: spec pointer, board, claims,...\n  create-task-packet  Create the locked task packet from a signed,...\n  demo                Walk one work packet through every gate in a fresh...\n  doctor              One health report: config, audit key and trail,...\n  draft               LLM-written drafts (refinement, validator report),...\n  gate-check          Phase order: BOOTSTRAP, SKELETON, SKELETON APPROVED...\n  init                Scaffold the .GOV/ layout, starter spec, board,...\n  keys                Operator keys for signed approvals (Ed25519).\n  lock                Lock a packet that has no LOCK record (legacy, or...\n  manifest            Compute the COR-701 manifest from the diff (tight...\n  post-work           The diff equals the declared VALIDATION manifest...\n  pre-work            Everything that must hold before code is touched...\n  record-prepare      Record the coder assignment, branch and worktree of...\n  record-refinement   Record a complete refinement for review (signing...\n  record-signature    Record the operator's one-time signature:...\n  refinement-check    A refinement is complete and anchored to the...\n  run                 Apply a ChangeSet inside the locked scope: review,...\n  sha                 COR-701 SHA-1 of FILE at HEAD, in the index and in...\n  spec-check          The spec pointer resolves and names the newest...\n  stub                Backlog stubs (never executable).\n  trace               Requirements -> anchors and packets -> evidence ->...\n  validator-gate      Validator state machine: present-report,...\n  worktree-add        Create the WP branch and its worktree (never...\n"

@@ -9,6 +9,7 @@ import click
 
 from govkit.cli.app import cli
 from govkit.cli.common import get_ctx
+from govkit.util.escape import escape
 
 
 @cli.command("init")
@@ -34,17 +35,17 @@ def init(directory, with_config, as_json):
     if ctx.verbosity < 0:
         return
     if res.git_initialized:
-        click.echo(f"initialized git repository in {res.root}")
+        click.echo(f"initialized git repository in {escape(res.root)}")
     for rel in res.created:
-        click.echo(f"created  {rel}")
+        click.echo(f"created  {escape(rel)}")
     for rel in res.skipped:
-        click.echo(f"skipped  {rel} (exists; not overwritten)")
+        click.echo(f"skipped  {escape(rel)} (exists; not overwritten)")
     for note in res.notes:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {escape(note)}")
     if res.created:
         click.echo("next: commit the .GOV/ files, then write a refinement "
                    "(docs/user-guide.md); `just --list` shows the command surface")
-    click.echo(f"init: {len(res.created)} created, {len(res.skipped)} skipped in {res.root}")
+    click.echo(f"init: {len(res.created)} created, {len(res.skipped)} skipped in {escape(res.root)}")
 
 
 @cli.command("demo")

@@ -9,8 +9,31 @@ import click
 
 from govkit.cli.app import cli
 from govkit.errors import GovkitError
+from govkit.util.escape import escape
 
 INTERNAL_ERROR = 3
+
+
+def error_text(exc: GovkitError) -> str:
+    """GovkitError's `path:line: message` and `fix:` line, each part escaped: paths and
+    messages quote the repository, so they must not drive the terminal or add lines."""
+    loc = exc.location()
+    text = f"{escape(loc)}: {escape(exc.message)}" if loc else escape(exc.message)
+    return text + (f"\n  fix: {escape(exc.hint)}" if exc.hint else "")
+
+
+def _usage_error(exc: click.ClickException) -> None:
+    """click's own usage text, with the message (which quotes argv) escaped."""
+    if isinstance(exc, getattr(click.exceptions, "NoArgsIsHelpError", ())):
+        exc.show()  # a group run without a command: its help, govkit's own text
+        return
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        click.echo(ctx.get_usage(), err=True)
+        if ctx.command.get_help_option(ctx) is not None:
+            opt = max(ctx.command.get_help_option_names(ctx), key=len)
+            click.echo(f"Try '{escape(ctx.command_path)} {opt}' for help.\n", err=True)
+    click.echo(f"Error: {escape(exc.format_message())}", err=True)
 
 
 def main(argv=None) -> None:
@@ -18,13 +41,13 @@ def main(argv=None) -> None:
     try:
         rv = cli.main(args=argv, prog_name="govkit", standalone_mode=False)
     except GovkitError as exc:
-        click.echo(f"govkit: error: {exc}", err=True)
+        click.echo(f"govkit: error: {error_text(exc)}", err=True)
         sys.exit(exc.exit_code)
     except click.exceptions.Abort:
         click.echo("govkit: aborted", err=True)
         sys.exit(2)
     except click.ClickException as exc:
-        exc.show()
+        _usage_error(exc)
         sys.exit(2)
     except KeyboardInterrupt:
         click.echo("govkit: interrupted", err=True)
@@ -34,7 +57,7 @@ def main(argv=None) -> None:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"govkit: internal error: {type(exc).__name__}: {exc} "
+        click.echo(f"govkit: internal error: {type(exc).__name__}: {escape(exc)} "
                    "(a bug in govkit; run again with --debug for the traceback)", err=True)
         sys.exit(INTERNAL_ERROR)
     sys.exit(rv if isinstance(rv, int) else 0)

@@ -1,6 +1,7 @@
 """Orchestrator commands: record-refinement, record-signature, record-prepare, worktree-add,
-create-task-packet, stub create|activate, keys init, approve. Each parses its arguments, opens
-the Workspace, calls one gate (govkit/gates/...) and renders its Report. No rules live here."""
+create-task-packet, stub create|activate, keys init, approve, lock, amend. Each parses its
+arguments, opens the Workspace, calls one gate (govkit/gates/...) and renders its Report. No
+rules live here."""
 
 from __future__ import annotations
 
@@ -145,3 +146,31 @@ def keys_init_cmd(key_id, trust, fmt, as_json):
     from govkit.actions.approve import keys_init
 
     _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)
+
+
+@cli.command("lock")
+@click.argument("wp")
+@click.option("--key-id", default=None, help="Operator key that signs the lock (default: the "
+              "only or first trusted one; required when the repository has operator keys).")
+@output_options
+def lock_cmd(wp, key_id, fmt, as_json):
+    """Lock a packet that has no LOCK record (legacy, or completed after create-task-packet),
+    after the operator checked it. Refuses when a lock exists."""
+    from govkit.actions.lock import lock_wp
+
+    _run("lock", fmt, as_json, lock_wp, wp, key_id=key_id)
+
+
+@cli.command("amend")
+@click.argument("wp")
+@click.option("--waiver", "waivers", multiple=True, required=True,
+              help="'ID;SCOPE;REASON;APPROVED_BY;EXPIRES' (SCOPE: comma-separated globs; "
+                   "EXPIRES: YYYY-MM-DD). Repeatable.")
+@click.option("--key-id", default=None, help="Operator key that signs the new lock.")
+@output_options
+def amend_cmd(wp, waivers, key_id, fmt, as_json):
+    """Grant waivers on a locked packet: writes them into WAIVERS GRANTED and re-locks (AMEND
+    record, operator-signed when keys exist), audited."""
+    from govkit.actions.lock import amend_wp
+
+    _run("amend", fmt, as_json, amend_wp, wp, list(waivers), key_id=key_id)

@@ -37,7 +37,9 @@ def manifest(wp, write, range_arg, rev, fmt, as_json):
     ws = ctx.workspace()
     report, text = run_manifest(ws, ws.check_wp_id(wp), range_arg, rev, write)
     if text and not as_json and (fmt or ctx.fmt) == "text" and ctx.verbosity >= 0:
-        click.echo(text)
+        from govkit.util.escape import escape_lines
+
+        click.echo(escape_lines(text))  # the block quotes file names
         click.echo("")
     emit(report, fmt, as_json)
 

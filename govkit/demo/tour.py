@@ -90,8 +90,11 @@ class Demo:
         return (self.root / rel).read_text(encoding="utf-8")
 
     def commit(self, message: str) -> str:
+        """Commit everything; the message carries the trailers that witness the audit trail's
+        head (as every govkit commit does), so cutting the trail later is detected."""
         self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
+        trailers = self.gk("audit", "trailers", show=False).stdout.strip()
+        self.git("commit", "-q", "-m", message, *(["-m", trailers] if trailers else []))
         return self.git("rev-parse", "HEAD", show=False)
 
 
@@ -178,6 +181,7 @@ def _orchestrate_with_commands(d: Demo, name: str, sha: str, lines: list[str], s
     d.gk("create-task-packet", WP)
     rel = f".GOV/task_packets/{WP}.md"
     d.write(rel, sample.fill_packet(d.read(rel), SCOPE))
+    d.gk("lock", WP)  # the operator checked the filled packet: its locked sections are fixed
 
 
 def step_checkpoint(d: Demo) -> None:
@@ -268,7 +272,12 @@ def step_validate(d: Demo) -> None:
 
 
 def step_audit(d: Demo) -> None:
-    d.gk("audit", "verify")
+    """The trail was signed from its first record by the key `govkit init` made."""
+    p = d.gk("audit", "verify", "-v")
+    hmac = [ln for ln in p.stdout.splitlines() if ln.startswith("hmac:")]
+    if hmac != ["hmac: verified"]:
+        raise StageFailed(f"expected 'hmac: verified', got {hmac or 'no hmac line'}")
+    d.out("  hmac: verified")
 
 
 DEMO_STEPS: list[Step] = [
@@ -292,7 +301,8 @@ DEMO_STEPS: list[Step] = [
          step_postwork_range),
     Step("validate", "the validator's state machine, bound to the packet and the commit",
          step_validate),
-    Step("audit verify", "the audit trail's hash chain is intact", step_audit),
+    Step("audit verify", "the audit trail's hash chain and HMACs are intact, and every commit "
+         "that witnessed it finds its record", step_audit),
 ]
 
 
@@ -318,6 +328,10 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
     env["GIT_TERMINAL_PROMPT"] = "0"
+    if not env.get("GOVKIT_AUDIT_KEY"):
+        # The demo's audit key lives outside its repository, in its own config home, so a demo
+        # never adds keys to the user's ~/.config.
+        env["XDG_CONFIG_HOME"] = str(Path(tempfile.mkdtemp(prefix="govkit-demo-config-")))
     # Make `python -m govkit` import this very govkit, installed or not.
     pkg_parent = str(Path(__file__).resolve().parents[2])
     extra = env.get("PYTHONPATH")
@@ -326,6 +340,8 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     steps = DEMO_STEPS if steps is None else steps
     out(f"govkit demo: work packet {WP} from an empty directory to a checked commit")
     out(f"workspace: {root}   (every govkit command below runs with --repo {root})")
+    if env.get("XDG_CONFIG_HOME") and not env.get("GOVKIT_AUDIT_KEY"):
+        out(f"audit key: under {env['XDG_CONFIG_HOME']}/govkit/keys/ (outside the repository)")
     t0 = time.monotonic()
     done = 0
     for n, step in enumerate(steps, 1):

@@ -1,5 +1,7 @@
-"""`govkit audit verify`: the trail's seq, hash chain, HMAC and intent/result pairing, and
-optionally its agreement with a signed checkpoint."""
+"""`govkit audit verify`: the trail's seq, hash chain, HMAC and intent/result pairing, that every
+witness of it (commit trailers, the checkpoint ref, checkpoint and record files, the index's
+high-water mark) names a record on its chain, and optionally its agreement with a signed
+checkpoint."""
 
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ if TYPE_CHECKING:
 
 
 def trail_file(ws: Workspace, file_: str | None) -> Path:
-    """The trail's current file: the configured one, or an existing file the user names."""
+    """The trail's current file: the repository's, or an existing file the user names."""
     if file_ is None:
         return hook.trail_path(ws)
     path = Path(file_).resolve()
@@ -28,6 +30,40 @@ def trail_file(ws: Workspace, file_: str | None) -> Path:
                           hint="pass the trail's current file (rotated siblings are found "
                                "next to it)")
     return path
+
+
+def witnesses(ws: Workspace, key: bytes | None, report: Report) -> list:
+    """This trail's witnesses; witnesses of other trails are counted in an info finding."""
+    from govkit.audit.witness import collect
+
+    path = hook.trail_path(ws)
+    found, other = collect(ws, key, path.with_name(f".{path.name}.idx"))
+    report.facts["witnesses"] = len(found)
+    if other and key is None:
+        report.warn("GK-AUDIT-WITNESS-OTHER", f"{other} witness(es) name a trail, but without "
+                    "an audit key this clone cannot tell whether it is its own: not judged",
+                    hint="restore this repository's key (docs/audit.md), or set "
+                         "GOVKIT_AUDIT_KEY")
+    elif other:
+        report.info("GK-AUDIT-WITNESS-OTHER", f"{other} witness(es) name another trail (commits "
+                    "or files from another clone, or made before this trail's key changed): "
+                    "not judged here")
+    return found
+
+
+def check_witnesses(ws: Workspace, report: Report) -> None:
+    """For `govkit ci`: the trail verifies and every witness of it is on its chain; the
+    findings (errors and warnings) go into report."""
+    key, _ = load_for(ws)
+    sub = Report("audit-witness")
+    found = witnesses(ws, key, sub)
+    verify_trail(hook.trail_path(ws), key, display_for(ws.root), all_problems=False,
+                 report=sub, witnesses=found)
+    for f in sub.findings:
+        if f.severity in ("error", "warning") and f.code not in ("GK-AUDIT-OPEN",
+                                                                  "GK-AUDIT-QUARANTINE"):
+            report.findings.append(f)
+    report.facts["audit_witnesses"] = sub.facts.get("witnesses", 0)
 
 
 def check_trail(ws: Workspace, file_: str | None, checkpoint: str | None,
@@ -42,8 +78,10 @@ def check_trail(ws: Workspace, file_: str | None, checkpoint: str | None,
         cp = cp_mod.load(Path(checkpoint))
         report.facts["checkpoint"] = checkpoint
         cp_mod.check_signature(ws, cp, report, checkpoint)
+    found = witnesses(ws, key, report) if file_ is None else []
     if everything or report.passed:
-        verify_trail(path, key, show, all_problems=everything, checkpoint=cp, report=report)
+        verify_trail(path, key, show, all_problems=everything, checkpoint=cp, report=report,
+                     witnesses=found)
     if not report.passed:
         report.next_commands.append("govkit audit verify --json (every problem)")
     return report

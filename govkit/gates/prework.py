@@ -39,9 +39,15 @@ def check_prework(ws: Workspace, wp: str) -> Report:
     if pkt.modern and needs_gate:
         _check_agentic(pkt, rel, report)
         _check_filled(ws, pkt, rel, report)
+    from govkit.gates.lock import check_lock
+
+    check_lock(ws, pkt_wp, rel, report)
     if needs_gate:
         ref_rel = _refinement_rel(ws, pkt, pkt_wp, rel, report)
         if ref_rel:
+            from govkit.gates.custody import check_custody
+
+            check_custody(ws, pkt_wp, rel, pkt, ref_rel, report)
             _check_signatures(ws, pkt_wp, pkt, rel, ref_rel, report)
             _check_checkpoint(ws, pkt_wp, [rel, ref_rel], report)
     _check_manifest_template(pkt, rel, report)

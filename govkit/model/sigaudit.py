@@ -21,9 +21,10 @@ class SignatureRow(NamedTuple):
     line: int
 
     def names_wp(self, wp: str) -> bool:
-        """The row's purpose or notes name exactly this WP (not a longer id)."""
-        rx = re.compile(r"(?<![A-Za-z0-9_.-])" + re.escape(wp) + r"(?![A-Za-z0-9_-]|\.[A-Za-z0-9])")
-        return bool(rx.search(self.purpose) or rx.search(self.notes))
+        """The row's Purpose column names exactly this WP as one of its words ('Task packet
+        creation: WP-1-A'); never a substring of a longer id, never another column."""
+        words = re.split(r"[\s,;()\[\]|]+", self.purpose)
+        return any(w.strip("`*").rstrip(".:") == wp for w in words if w)
 
 
 def parse_signature_audit(md: MdDoc) -> list[SignatureRow]:

@@ -83,8 +83,8 @@ def _check_key(ws: Workspace, report: Report) -> bool:
     if key is None:
         report.warn("GK-DOCTOR-KEY", "no audit key: records are hash-chained but not HMAC-signed, "
                     "so someone who can write the file can re-chain it undetected",
-                    hint="set GOVKIT_AUDIT_KEY or audit.key_file (a file outside the repo); "
-                         "`govkit audit checkpoint` also guards against rewrites")
+                    hint="the next govkit command that writes the trail makes this repository's "
+                         "key (docs/audit.md); or set GOVKIT_AUDIT_KEY or audit.key_file")
     else:
         report.info("GK-DOCTOR-KEY", f"audit key found ({source})")
     return True
@@ -103,20 +103,24 @@ def _check_txn(ws: Workspace, report: Report) -> None:
 def _check_trail(ws: Workspace, report: Report, key_ok: bool) -> None:
     from govkit.audit import files
     from govkit.audit import recorder as hook
+    from govkit.audit.key import load_for
     from govkit.audit.verify import verify_trail
+    from govkit.gates.audit_verify import witnesses
+    from govkit.txn.recover import pending_intents
 
     path = hook.trail_path(ws)
     show = display_for(ws.root)
-    if not files.chain(path):
-        report.info("GK-DOCTOR-TRAIL", "no audit trail yet", path=show(path))
-        return
     if not key_ok:
         report.error("GK-DOCTOR-TRAIL", "the audit trail was not checked: the audit key is "
                      "unusable (see GK-DOCTOR-KEY)", path=show(path), hint="fix the key first")
         return
+    if not files.chain(path):  # no trail: healthy only when nothing witnessed one
+        if not witnesses(ws, load_for(ws)[0], Report("audit-verify")):
+            report.info("GK-DOCTOR-TRAIL", "no audit trail yet", path=show(path))
+            return
     trail = hook.get_trail(ws, force=True)
     try:
-        for seq, cmd, wp in trail.close_open(ABANDONED):
+        for seq, cmd, wp in trail.close_open(ABANDONED, keep=pending_intents(ws)):
             report.warn("GK-DOCTOR-INTENT", f"intent {seq} ({cmd} {wp or ''}".rstrip() + ") had "
                         "no result and no interrupted transaction: closed as abandoned, files "
                         "left as they are (fixed)", path=show(path))
@@ -126,7 +130,9 @@ def _check_trail(ws: Workspace, report: Report, key_ok: bool) -> None:
     for msg in trail.recovered:
         report.warn("GK-DOCTOR-TRAIL", f"{msg} (fixed)")
     trail.recovered.clear()
-    sub = verify_trail(path, trail.key, show, all_problems=False)
+    sub = Report("audit-verify")
+    found = witnesses(ws, trail.key, sub)
+    verify_trail(path, trail.key, show, all_problems=False, report=sub, witnesses=found)
     for f in sub.findings:
         if f.code == "GK-AUDIT-QUARANTINE":
             report.warn(f.code, "quarantined bytes from an earlier crash recovery", path=f.path,
@@ -143,7 +149,7 @@ def _check_trail(ws: Workspace, report: Report, key_ok: bool) -> None:
 
 
 def _check_runs(ws: Workspace, report: Report) -> None:
-    runs = ws.abs(ws.p("state_dir")) / "runs"
+    runs = ws.state_dir() / "runs"
     try:
         pending = sorted(n for n in os.listdir(runs) if not n.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
@@ -153,5 +159,5 @@ def _check_runs(ws: Workspace, report: Report) -> None:
         return
     for name in pending:
         report.error("GK-DOCTOR-RUN", f"pending run '{name}' did not finish",
-                     path=f"{ws.p('state_dir')}/runs/{name}",
+                     path=display_for(ws.root)(runs / name),
                      hint="inspect the run record; remove it once the files are as they should be")

@@ -22,10 +22,6 @@ DIR_KEYS = ("gov_dir", "validator_gates_dir", "refinements_dir", "task_packets_d
 OPTIONAL_FILE_KEYS = ("legacy_validator_gates",)
 
 STATE_GITIGNORE = "# govkit runtime state (lock, journals): never committed\n*\n"
-# The trail is local and append-only: branches would fork its hash chain, and every gate run
-# appends to it. Signed checkpoints are what gets committed (govkit audit checkpoint).
-AUDIT_GITIGNORE = ("# govkit audit trail: local, hash-chained; commit signed checkpoints only\n"
-                   "*\n!.gitignore\n!checkpoint-*.json\n")
 
 
 @dataclass
@@ -111,8 +107,6 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
     notes: list[str] = []
     dirs = [paths[k] for k in DIR_KEYS]
     dirs += [str(Path(paths[k]).parent.as_posix()) for k in OPTIONAL_FILE_KEYS]
-    audit_file = cfg.get("audit.file")
-    dirs.append(Path(audit_file).parent.as_posix())
     for k in ("spec_current", "task_board", "traceability_registry", "signature_audit", "gate_log"):
         dirs.append(Path(paths[k]).parent.as_posix())
     spec_dir = cfg.get("spec.dir")
@@ -149,9 +143,6 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
     for name, text in _templates():
         add(f"{paths['templates_dir']}/{name}", text)
     add(f"{paths['state_dir']}/.gitignore", STATE_GITIGNORE)
-    audit_file = str(cfg.get("audit.file") or "")
-    if "/" in audit_file:
-        add(f"{audit_file.rsplit('/', 1)[0]}/.gitignore", AUDIT_GITIGNORE)
     add("justfile", template_text("justfile"))
     return dirs, files, notes
 
@@ -197,6 +188,12 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
     if not state.is_dir():
         state.mkdir(parents=True, exist_ok=True)
         result.created.append(state_rel.rstrip("/") + "/")
+    from govkit.audit.key import ensure_for
+
+    made = ensure_for(ws)  # the trail is signed from its first record
+    if made is not None:
+        result.notes.append(f"created this repository's audit key {made} (mode 0600, outside "
+                            "the repository; docs/audit.md says how to back up and rotate it)")
     with transaction(ws, "init") as tx:
         dirs, files, notes = plan(cfg, root)
         result.notes += notes

@@ -49,9 +49,6 @@ class Use(NamedTuple):
 
 def _excluded(ws: Workspace) -> list[str]:
     out = [ws.p("state_dir")]
-    audit = ws.config.get("audit.file")
-    if audit:
-        out.append(str(Path(audit).parent.as_posix()) if "/" in audit else audit)
     return [p.rstrip("/") for p in out if p and p not in (".", "")]
 
 

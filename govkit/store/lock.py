@@ -340,7 +340,9 @@ class WorkspaceLock:
                 info = self.holder()
                 if info is not None:  # None: just released, or not written yet; ask again later
                     announced = True
-                    print(f"govkit: workspace is locked by {describe_holder(info)}; waiting...",
+                    from govkit.util.escape import escape  # the holder's argv is untrusted
+
+                    print(f"govkit: workspace is locked by {escape(describe_holder(info))}; waiting...",
                           file=sys.stderr, flush=True)
 
         if not self._lock.acquire(self.timeout, on_wait):

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 
 def journal_dir(ws: Workspace) -> Path:
-    return ws.abs(ws.p("state_dir")) / "txn"
+    return ws.state_dir() / "txn"
 
 
 def b64(data: bytes | None) -> str | None:
@@ -30,6 +30,25 @@ def unb64(s: str | None) -> bytes | None:
     import base64
 
     return None if s is None else base64.b64decode(s)
+
+
+def pending_intents(ws: Workspace) -> set[int]:
+    """Intents whose transaction left a journal: they can still be rolled forward, so nobody
+    may close them as abandoned."""
+    out: set[int] = set()
+    jdir = journal_dir(ws)
+    try:
+        names = [n for n in os.listdir(jdir) if n.endswith(".json")]
+    except (FileNotFoundError, NotADirectoryError):
+        return out
+    for name in names:
+        try:
+            seq = json.loads((jdir / name).read_text()).get("intent")
+        except (OSError, ValueError, AttributeError, RecursionError):
+            continue
+        if type(seq) is int:
+            out.add(seq)
+    return out
 
 
 def recover(ws: Workspace, locked: bool = False) -> list[str]:
@@ -51,7 +70,9 @@ def recover(ws: Workspace, locked: bool = False) -> list[str]:
         try:
             journal = json.loads(jpath.read_text())
             files = [(f["path"], unb64(f["old"]), unb64(f["new"])) for f in journal["files"]]
-        except (ValueError, KeyError, TypeError):
+            for rel, _, _ in files:
+                ws.safe_path(rel, "journal file")
+        except (ValueError, KeyError, TypeError, RecursionError):
             raise GovkitError("interrupted transaction journal is unreadable", path=str(jpath),
                               hint="inspect it; move it away once the files are as they should be") from None
         states = []
@@ -69,7 +90,9 @@ def recover(ws: Workspace, locked: bool = False) -> list[str]:
         for (rel, _, new), s in zip(files, states):
             if s == "old":
                 atomic_write_bytes(ws.abs(rel), new)
-        hook.result(ws, None, True, {"recovered": what, "files": [f[0] for f in files]})
+        intent = journal.get("intent")
+        hook.result(ws, intent if type(intent) is int else None, True,
+                    {"recovered": what, "files": [f[0] for f in files]})
         os.unlink(jpath)
         fsync_dir(jdir)
         msg = f"completed interrupted transaction '{what}' ({len(files)} file(s))"

@@ -1,7 +1,9 @@
 """Multi-file transactions: all files land or none does, even across a crash.
 
-Under the workspace lock the command stages its writes; commit() first writes a journal (the old
-and new bytes of every file, atomically), then each file atomically, then removes the journal.
+Under the workspace lock the command stages its writes; commit() first appends the audit intent,
+then writes a journal (the old and new bytes of every file and the intent's seq, atomically),
+then each file atomically, then the audit result, then removes the journal. The journal names
+its intent, so a roll-forward closes exactly that intent.
 A crash in between leaves a journal; the next govkit command finishes it (roll forward) when
 every file is still either its old or its new content, and says so.
 """
@@ -52,13 +54,13 @@ class Transaction:
             old = path.read_bytes() if path.exists() else None
             files.append({"path": rel, "old": b64(old), "new": b64(new),
                           "new_sha256": hashlib.sha256(new).hexdigest()})
+        seq = hook.intent(self.ws, self.command, self.wp,
+                          {"files": sorted(self.writes), **self.audit_data})
         journal = {"id": uuid.uuid4().hex, "command": self.command, "wp": self.wp,
-                   "started": time.time(), "pid": os.getpid(), "files": files}
+                   "started": time.time(), "pid": os.getpid(), "intent": seq, "files": files}
         jdir = journal_dir(self.ws)
         jpath = jdir / f"{int(time.time() * 1000):013d}-{journal['id']}.json"
         atomic_write_bytes(jpath, json.dumps(journal).encode())
-        seq = hook.intent(self.ws, self.command, self.wp,
-                          {"files": sorted(self.writes), **self.audit_data})
         _maybe_crash("journal")
         for n, (rel, new) in enumerate(self.writes.items()):
             atomic_write_bytes(self.ws.abs(rel), new)

@@ -25,7 +25,15 @@ _PATTERNS: list[tuple[str, str, int]] = [
     ("aws-access-key", r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA|AIPA)[A-Z0-9]{16}\b", 0),
     ("openai-key", r"\bsk-(?:proj-|ant-|live-|test-)?[A-Za-z0-9_\-]{16,}", 0),
     ("jwt", r"\beyJ[A-Za-z0-9_\-]{5,}\.eyJ[A-Za-z0-9_\-]{5,}\.[A-Za-z0-9_\-]{5,}", 0),
-    ("bearer", r"(?i)\b(?:bearer|token)\s+([A-Za-z0-9_\-\.=:+/~]{8,})", 1),
+    ("slack-token", r"\bxox[abposr]-[A-Za-z0-9\-]{10,}", 0),
+    ("google-api-key", r"\bAIza[0-9A-Za-z_\-]{35}", 0),
+    ("stripe-key", r"\b[rs]k_(?:live|test)_[0-9A-Za-z]{16,}", 0),
+    ("gitlab-token", r"\bglpat-[0-9A-Za-z_\-]{20,}", 0),
+    ("npm-token", r"\bnpm_[A-Za-z0-9]{36}\b", 0),
+    ("bearer", r"(?i)\bbearer\s+([A-Za-z0-9_\-\.=:+/~]{8,})", 1),
+    # After "token" only a value that looks like one (12+ characters with a digit): "token
+    # budget exceeded" and "token counts" are prose, not secrets.
+    ("bearer", r"(?i)\btoken\s+((?=[A-Za-z0-9_\-\.=:+/~]*[0-9])[A-Za-z0-9_\-\.=:+/~]{12,})", 1),
     ("basic-auth", r"(?i)\bbasic\s+([A-Za-z0-9+/=]{8,})", 1),
     ("url-credentials", r"(?i)\b[a-z][a-z0-9+.\-]*://[^/\s:@]+:([^/\s@]+)@", 1),
     ("header", r"(?im)^[ \t]*(?:authorization|proxy-authorization|x-api-key|x-auth-token|cookie|"

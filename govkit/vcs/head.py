@@ -74,3 +74,24 @@ def git_head(root: Path) -> str | None:
         return p.stdout.strip() or None
     except (OSError, subprocess.SubprocessError):
         return None
+
+
+def git_dirs_any(root: Path) -> tuple[Path, Path] | None:
+    """git_dirs(root), or git's own answer (one process) when the files do not say; None
+    outside a git repository."""
+    dirs = git_dirs(root)
+    if dirs is not None:
+        return dirs
+    import subprocess
+
+    try:
+        p = subprocess.run(["git", "rev-parse", "--absolute-git-dir", "--git-common-dir"],
+                           cwd=root, capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    lines = p.stdout.splitlines()
+    if p.returncode != 0 or len(lines) < 2:
+        return None
+    gitdir = Path(lines[0])
+    return gitdir, (gitdir / lines[1]).resolve() if not Path(lines[1]).is_absolute() \
+        else Path(lines[1])

@@ -12,7 +12,7 @@ from support.repo import ROOT, git, init_repo
 from support.wsfactory import make_sample
 
 KEY = "cli-audit-key-9f8e7d"
-TRAIL = ".GOV/audit/audit.jsonl"
+TRAIL = ".git/govkit/audit/audit.jsonl"
 
 
 def recs(repo, rel=TRAIL):
@@ -115,7 +115,7 @@ def test_doctor_closes_abandoned_intent_and_reports(gov, gk):
     assert p.returncode == 0, p.stdout + p.stderr
     found = {f["code"]: f for f in json.loads(p.stdout)["findings"]}
     assert "closed as abandoned" in found["GK-DOCTOR-INTENT"]["message"]
-    assert found["GK-DOCTOR-KEY"]["severity"] == "warning"
+    assert found["GK-DOCTOR-KEY"]["severity"] == "info"  # the first write made the key
     r = recs(gov)
     assert r[1]["kind"] == "result" and r[1]["data"]["intent"] == 1 and not r[1]["data"]["ok"]
     v = gk("audit", "verify", "--json", cwd=gov)
@@ -167,7 +167,7 @@ def test_verify_names_file_line_and_what_broke(gov, gk):
 
 
 def test_verify_corrupt_file_and_bad_input(gov, gk):
-    (gov / ".GOV" / "audit").mkdir()
+    (gov / TRAIL).parent.mkdir(parents=True)
     (gov / TRAIL).write_bytes(b"\x00\xffgarbage\n{not json}\n")
     p = gk("audit", "verify", cwd=gov)
     assert p.returncode == 1 and "GK-AUDIT-PARSE" in p.stdout
@@ -185,9 +185,9 @@ def test_hmac_key_env_and_never_in_output(gov, gk):
     py(TXN, gov, env=env)
     assert all("hmac" in r for r in recs(gov))
     ok = gk("audit", "verify", "-v", cwd=gov, env=env)
-    assert ok.returncode == 0 and "hmac: checked" in ok.stdout
-    nokey = gk("audit", "verify", cwd=gov)
-    assert nokey.returncode == 0 and "GK-AUDIT-NOKEY" in nokey.stdout
+    assert ok.returncode == 0 and "hmac: verified" in ok.stdout
+    nokey = gk("audit", "verify", cwd=gov)  # a signed trail without its key: FAIL
+    assert nokey.returncode == 1 and "GK-AUDIT-NOKEY" in nokey.stdout
     bad = gk("audit", "verify", cwd=gov, env={"GOVKIT_AUDIT_KEY": "wrong"})
     assert bad.returncode == 1 and "GK-AUDIT-HMAC" in bad.stdout
     for p in (ok, nokey, bad, gk("doctor", cwd=gov, env=env),
@@ -282,8 +282,9 @@ def test_checkpoint_sign_and_verify(gov, gk, keydir):
         prev = r["hash"]
     original = (gov / TRAIL).read_bytes()
     (gov / TRAIL).write_bytes(b"".join(out))
-    assert gk("audit", "verify", cwd=gov).returncode == 0
-    p = gk("audit", "verify", "--checkpoint", "cp.json", cwd=gov)
+    p = gk("audit", "verify", "--json", cwd=gov)  # the trail's key and high-water mark tell
+    assert p.returncode == 1 and "GK-AUDIT-HMAC" in p.stdout and "GK-AUDIT-CUT" in p.stdout
+    p = gk("audit", "verify", "--checkpoint", "cp.json", "--json", cwd=gov)
     assert p.returncode == 1 and "GK-AUDIT-CHECKPOINT" in p.stdout
 
     # Records removed from the end.
@@ -334,7 +335,7 @@ def test_help_does_not_import_cryptography():
 def test_doctor_reports_a_dead_holder_and_recovers_an_interrupted_transaction(gov, gk):
     p = py(TXN, gov, env={"GOVKIT_TEST_CRASH_AT": "file0"}, check=False)
     assert p.returncode != 0
-    lock = gov / ".GOV" / ".govkit" / "lock"
+    lock = gov / ".git" / "govkit" / "lock"
     lock.write_text(json.dumps({"pid": 999999, "host": __import__("socket").gethostname(),
                                 "token": "x", "since": 0, "command": "record-signature"}))
     d = gk("doctor", "--json", cwd=gov)
@@ -349,7 +350,7 @@ def test_doctor_reports_a_dead_holder_and_recovers_an_interrupted_transaction(go
 
 
 def test_doctor_reports_pending_runs(gov, gk):
-    runs = gov / ".GOV" / ".govkit" / "runs"
+    runs = gov / ".git" / "govkit" / "runs"
     runs.mkdir(parents=True)
     (runs / "WP-1-Demo.json").write_text("{}")
     p = gk("doctor", cwd=gov)

@@ -44,7 +44,7 @@ def test_init_scaffolds_every_configured_path(tmp_path, gk):
             assert (target / rel).parent.is_dir(), key   # read only when present
         else:
             assert (target / rel).exists(), f"{key}: {rel}"
-    assert (target / config_mod.DEFAULTS["audit"]["file"]).parent.is_dir()
+    assert (target / ".git/govkit/audit/audit.jsonl").is_file()
     assert json.loads((target / paths["gate_log"]).read_text()) == {"gate_logs": []}
     assert (target / "Project_Master_Spec_v01.000.md").is_file()
     assert "Project_Master_Spec_v01.000.md" in (target / paths["spec_current"]).read_text()

@@ -102,7 +102,7 @@ def test_a_command_waits_past_the_old_stale_limit_and_says_for_whom(repo, gk, tm
     from support.orchkit import WP, setup
 
     setup(repo, cfg_extra="lock:\n  timeout_seconds: 2\n  stale_seconds: 1\n")
-    lock = repo / ".GOV/.govkit/lock"
+    lock = repo / ".git/govkit/lock"
     holder = _hold(tmp_path, lock, "record-signature")
     try:
         p = gk("record-refinement", WP, cwd=repo)
@@ -326,7 +326,7 @@ def test_killed_command_leaves_a_lock_the_next_one_just_takes(repo, gk):
     from support.orchkit import WP, ok, setup
 
     setup(repo)
-    lock = repo / ".GOV/.govkit/lock"
+    lock = repo / ".git/govkit/lock"
     _leftover(lock, _dead_pid(), "record-signature")
     t = time.monotonic()
     p = gk("record-refinement", WP, cwd=repo)
@@ -343,7 +343,7 @@ def test_doctor_says_a_killed_command_left_the_lock(repo, gk):
     ok(gk("record-refinement", WP, cwd=repo))
     p = gk("record-signature", WP, SIG, cwd=repo, env={"GOVKIT_TEST_CRASH_AT": "file0"})
     assert p.returncode == -signal.SIGKILL
-    assert json.loads((repo / ".GOV/.govkit/lock").read_text())["command"] == "record-signature"
+    assert json.loads((repo / ".git/govkit/lock").read_text())["command"] == "record-signature"
     d = gk("doctor", "--json", cwd=repo)
     assert d.returncode == 0, d.stdout + d.stderr
     found = {f["code"]: f["message"] for f in json.loads(d.stdout)["findings"]}

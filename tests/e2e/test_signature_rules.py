@@ -168,7 +168,7 @@ def test_read_only_file_is_refused_and_nothing_written(repo, gk):
         r = gk("record-signature", WP, SIG, cwd=repo)
         assert r.returncode == 2 and "read-only" in r.stderr
         assert snapshot(repo) == snap
-        assert not list((repo / ".GOV/.govkit").glob("txn/*.json"))
+        assert not list((repo / ".git/govkit").glob("txn/*.json"))
     finally:
         (repo / AUDIT).chmod(0o644)
     ok(gk("record-signature", WP, SIG, cwd=repo))

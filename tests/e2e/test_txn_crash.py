@@ -29,8 +29,8 @@ def _check_consistent(repo, gk, before):
     # The next command completes (or finds nothing to complete).
     p = gk("refinement-check", WP, cwd=repo)
     state2 = snapshot(repo, RELS)
-    journals = list((repo / ".GOV/.govkit/txn").glob("*.json")) if \
-        (repo / ".GOV/.govkit/txn").exists() else []
+    journals = list((repo / ".git/govkit/txn").glob("*.json")) if \
+        (repo / ".git/govkit/txn").exists() else []
     assert not journals
     if state2 == before:
         assert state == before

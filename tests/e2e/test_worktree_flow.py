@@ -22,7 +22,12 @@ def test_checkpoint_carries_the_orchestrator_records_to_the_wp_branch(repo, gk):
     text = pkt.read_text()
     from govkit.demo.sample import fill_packet
     pkt.write_text(fill_packet(text))
-    git(wt, "commit", "-q", "-am", "docs: fill packet")
+    # Filled but not locked: the chain of custody needs the operator's LOCK first.
+    p = gk("pre-work", WP, "--json", cwd=wt)
+    assert p.returncode == 1 and "GK-CUSTODY-ORDER" in p.stdout
+    assert gk("lock", WP, cwd=wt).returncode == 0
+    git(wt, "add", "-A")
+    git(wt, "commit", "-q", "-m", "docs: fill and lock packet")
     p = gk("pre-work", WP, cwd=wt)
     assert p.returncode == 0, p.stdout
     # The checkpoint never overwrites uncommitted work in the coder's worktree.

@@ -5,9 +5,15 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Isolation: govkit makes per-repository audit keys in $XDG_CONFIG_HOME/govkit/keys/; no test
+# may write to the real home. Every subprocess inherits this.
+CONFIG_HOME = tempfile.mkdtemp(prefix="govkit-test-config-")
+os.environ["XDG_CONFIG_HOME"] = CONFIG_HOME
 
 
 def git(cwd: Path, *args: str, check: bool = True) -> str:
@@ -38,6 +44,7 @@ def run_govkit(*args: str, cwd: Path | None = None, env: dict | None = None,
     """Run `python -m govkit ARGS` as a real process; returns the CompletedProcess (text)."""
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)
+    full_env["XDG_CONFIG_HOME"] = CONFIG_HOME
     full_env["PYTHONPATH"] = str(ROOT) + os.pathsep + full_env.get("PYTHONPATH", "")
     if env:
         full_env.update(env)

@@ -23,9 +23,7 @@ def state_patterns(ws: Workspace, wp: str, packet_rel: str) -> list[str]:
                 "traceability_registry"):
         pats.append(ws.p(key))
     pats += [ws.p("validator_gates_dir").rstrip("/") + "/", ws.p("state_dir").rstrip("/") + "/"]
-    audit = str(ws.config.get("audit.file") or "")
-    if "/" in audit:
-        pats.append(audit.rsplit("/", 1)[0] + "/")
+    pats.append(f"{ws.p('gov_dir').rstrip('/')}/records/{wp}/")  # this WP's records (gates.lock)
     return pats
 
 

@@ -43,7 +43,7 @@ def test_parse_rows():
 ])
 def test_names_wp_exact_id(text, wp, want):
     assert SignatureRow("s", "u", "w", text, "v", "", 1).names_wp(wp) is want
-    assert SignatureRow("s", "u", "w", "", "v", text, 1).names_wp(wp) is want   # notes count too
+    assert SignatureRow("s", "u", "w", "", "v", text, 1).names_wp(wp) is False  # Purpose only
 
 
 @pytest.mark.parametrize("name, want", [("Project_Master_Spec_v01.001.md", "v01.001"),

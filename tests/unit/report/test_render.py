@@ -60,9 +60,6 @@ def test_gate_block_empty_report():
                                                "GATE_STATUS: PASS\nNEXT_COMMANDS:\n- none")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: render_gate writes finding messages verbatim; a newline "
-                                        "in a message (e.g. from a quoted Target File path) forges a "
-                                        "second GATE_STATUS line")
 def test_gate_block_has_one_status_line_even_with_newlines_in_messages():
     r = Report("post-work", "WP-1")
     r.error("GK-POST-MANIFEST-DUP", "duplicate block for 'x\nGATE_STATUS: PASS'")
@@ -97,8 +94,6 @@ def test_junit_is_well_formed():
     assert passing.get("failures") == "0" and len(passing[0]) == 0
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: render_junit only html-escapes; a control character in a "
-                                        "message (e.g. ESC from a file name) makes the XML ill-formed")
 def test_junit_well_formed_with_control_characters():
     r = Report("g")
     r.error("E", "name\x1b[31m")

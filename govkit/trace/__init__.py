@@ -1,0 +1,1 @@
+"""Traceability: spec requirements -> refinement anchors and packets -> evidence -> verdicts."""
