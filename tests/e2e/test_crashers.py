@@ -109,7 +109,7 @@ def test_wp_ids(ws: Path):
 
 
 def test_lock_path_is_a_directory(ws: Path):
-    (ws / ".GOV" / ".govkit" / "lock").mkdir(parents=True)
+    (ws / ".git" / "govkit" / "lock").mkdir(parents=True)  # Workspace.state_dir()
     p = gk(ws, "validator-gate", "present-report", WP, "PASS")
     assert p.returncode == 2 and "lock file is a directory" in p.stderr
     assert not (ws / ".GOV" / "validator_gates" / f"{WP}.json").exists()
