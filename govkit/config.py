@@ -142,10 +142,24 @@ def load(root: Path) -> Config:
     cfg_path = root / CONFIG_REL
     if not cfg_path.exists():
         return Config(copy.deepcopy(DEFAULTS), None)
-    from govkit import __version__
     from govkit.util.textio import read_text
 
-    doc = read_text(cfg_path, CONFIG_REL, allow_empty=True)
+    return from_doc(root, read_text(cfg_path, CONFIG_REL, allow_empty=True))
+
+
+def from_bytes(root: Path, raw: bytes | None) -> Config:
+    """The config as the file's bytes `raw` define it (None: no file, the defaults); post-work
+    and ci judge a change with the config of its base, never the config the change brings."""
+    if raw is None:
+        return Config(copy.deepcopy(DEFAULTS), None)
+    from govkit.util.textio import decode
+
+    return from_doc(root, decode(raw, CONFIG_REL))
+
+
+def from_doc(root: Path, doc) -> Config:
+    from govkit import __version__
+
     # The schema ships inside the package; reading it as a file skips importlib.resources (and
     # the zipfile, tempfile and pathlib readers it imports), which start-up cannot afford.
     schema_raw = (Path(__file__).parent / "schemas" / "config.schema.json").read_bytes()

@@ -79,6 +79,37 @@ def _report_in_packet(ws: Workspace, wp: str, verdict: str) -> tuple[bool, str]:
     return False, rel
 
 
+def _custody(ws: Workspace, wp: str, pkt_wp: str, prel: str, report: Report) -> None:
+    """The packet still matches its lock, and the state file agrees with the VALIDATED
+    witnesses (record, gate log): a deleted or reverted COMMITTED state is not a fresh start."""
+    from govkit.gates.lock import check_lock
+    from govkit.gates.validated import state_disagrees, validated_witness
+
+    check_lock(ws, pkt_wp, prel, report)
+    record, logged = validated_witness(ws, pkt_wp)
+    if record is None and logged is None:
+        return
+    rel = _rel(ws, wp)
+    path = ws.abs(rel)
+    problem = state_disagrees(path.read_bytes() if path.is_file() else None, wp, record, logged)
+    if problem:
+        report.error("GK-VAL-WITNESS", f"{rel}: {problem}", rel, None,
+                     f"restore {rel} from git (git log -- {rel}); a COMMITTED validation is "
+                     "final: validate a new packet revision (-vN) instead")
+
+
+def _witness(ws: Workspace, tx, wp: str, session: dict, entry: dict) -> None:
+    """The VALIDATED record (and, in compat, its gate-log entry) in the same transaction."""
+    from govkit.actions.records import stage_record
+    from govkit.gates.validated import session_sha256
+
+    body = {"verdict": session.get("verdict"), "commit": entry.get("commit"),
+            "packet_sha256": entry.get("packet_sha256"), "started": session.get("started"),
+            "completed": session.get("completed"), "session_sha256": session_sha256(session)}
+    rec = stage_record(ws, tx, wp, "VALIDATED", body)
+    tx.audit_data["validated"] = {"record": rec.path, **body}
+
+
 def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Report:
     report = Report(f"validator-gate {action}", wp)
     wp = ws.check_wp_id(wp)
@@ -93,12 +124,18 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
         if nxt:
             report.next_commands = [f"govkit validator-gate {nxt} {wp}"]
         return report
+    # A verdict is about a packet: no packet, no session (exit 2 with a did-you-mean).
+    prel, _how = ws.resolve_packet(wp)
+    pkt_wp = prel.rsplit("/", 1)[-1][:-3] if prel.endswith(".md") else wp
     with transaction(ws, f"validator-gate {action}", wp) as tx:
         state = load(ws, wp)
         rel = _rel(ws, wp)
         s = state.session(wp)
         t = iso()
-        if action == "present-report":
+        _custody(ws, wp, pkt_wp, prel, report)
+        if not report.passed:
+            pass
+        elif action == "present-report":
             verdict = (verdict or "").upper()
             if verdict not in ("PASS", "FAIL"):
                 raise GovkitError("verdict must be PASS or FAIL")
@@ -147,12 +184,13 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
             if report.passed:
                 entry = {"gate": gate, "timestamp": t}
                 if action == "commit":
-                    prel, _ = ws.resolve_packet(wp)
                     entry["commit"] = ws.git.head()
                     entry["packet_sha256"] = hashlib.sha256(ws.abs(prel).read_bytes()).hexdigest()
                     s["completed"] = t
                 s["status"] = gate
                 s.setdefault("gates", []).append(entry)
+                if action == "commit":
+                    _witness(ws, tx, pkt_wp, s, entry)
         if not report.passed:
             from govkit.audit import recorder as hook
 

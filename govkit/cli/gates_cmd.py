@@ -62,17 +62,13 @@ def spec_check(fmt, as_json):
 
 
 @cli.command("ci")
+@click.option("--base", "base_ref", default=None, metavar="REF",
+              help="Also judge every change REF..HEAD makes to the governance directory: "
+                   "locks, append-only logs, records, validator states, the config.")
 @output_options
-def ci(fmt, as_json):
-    """CI drift checks: spec pointer, board, claims, traceability, forbidden patterns."""
-    from govkit.gates.board import check_board
-    from govkit.gates.drift import check_forbidden
-    from govkit.gates.spec import check_spec
-    from govkit.result import Report
+def ci(base_ref, fmt, as_json):
+    """CI drift checks: spec pointer, board, claims, traceability, forbidden patterns; with
+    --base REF the chain of custody of every WP the change touches."""
+    from govkit.gates.drift import check_ci
 
-    ws = get_ctx().workspace()
-    report = Report("ci")
-    report.merge(check_spec(ws))
-    report.merge(check_board(ws))
-    check_forbidden(ws, report)
-    emit(report, fmt, as_json)
+    emit(check_ci(get_ctx().workspace(), base_ref), fmt, as_json)

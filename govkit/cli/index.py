@@ -16,7 +16,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'changeset': ('govkit.cli.run_cmd',
         'ChangeSet files for `govkit run`: stamp before_sha, check without applying.'),
     'ci': ('govkit.cli.gates_cmd',
-        'CI drift checks: spec pointer, board, claims, traceability, forbidden patterns.'),
+        'CI drift checks: spec pointer, board, claims, traceability, forbidden patterns; with\n    --base REF the chain of custody of every WP the change touches.'),
     'create-task-packet': ('govkit.cli.orch_cmd',
         'Create the locked task packet from a signed, prepared refinement.'),
     'demo': ('govkit.cli.init_cmd',

@@ -13,13 +13,19 @@ from govkit.cli.common import emit, get_ctx, output_options
 @click.option("--range", "range_arg", default=None, metavar="A..B",
               help="Check the committed range A..B.")
 @click.option("--rev", default=None, metavar="R", help="Check commit R against its first parent.")
+@click.option("--base", "base_ref", default=None, metavar="REF",
+              help="Judge the WP's whole range (from the locked merge base) and every change "
+                   "REF..HEAD makes to its governance files (CI on a protected branch).")
 @output_options
-def post_work(wp, range_arg, rev, fmt, as_json):
+def post_work(wp, range_arg, rev, base_ref, fmt, as_json):
     """The diff equals the declared VALIDATION manifest (staged, worktree or range)."""
+    from govkit.errors import GovkitError
     from govkit.gates.postwork import check_postwork
 
+    if base_ref is not None and (range_arg or rev):
+        raise GovkitError("give --base alone, not with --range or --rev")
     ws = get_ctx().workspace()
-    emit(check_postwork(ws, ws.check_wp_id(wp), range_arg, rev), fmt, as_json)
+    emit(check_postwork(ws, ws.check_wp_id(wp), range_arg, rev, base_ref), fmt, as_json)
 
 
 @cli.command("manifest")

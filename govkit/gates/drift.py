@@ -14,6 +14,28 @@ if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
 
+def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
+    """`govkit ci`: spec, board, forbidden patterns, and with base_ref the chain of custody of
+    REF..HEAD, judged with the config at REF."""
+    from govkit.gates.board import check_board
+    from govkit.gates.spec import check_spec
+
+    report = Report("ci")
+    if base_ref is not None:
+        from govkit import config as config_mod
+        from govkit.gates.basecheck import base_config_raw, check_base
+        from govkit.workspace import Workspace as _Ws
+
+        raw, changed = base_config_raw(ws, base_ref)
+        if changed:
+            ws = _Ws(ws.root, config_mod.from_bytes(ws.root, raw))
+        check_base(ws, base_ref, report)
+    report.merge(check_spec(ws))
+    report.merge(check_board(ws))
+    check_forbidden(ws, report)
+    return report
+
+
 def check_forbidden(ws: Workspace, report: Report | None = None) -> Report:
     report = report or Report("forbidden-patterns")
     rules = ws.config.get("forbidden_patterns")

@@ -41,8 +41,7 @@ def _protocols(ws: Workspace) -> list[str]:
 
 def check_references(ws: Workspace, report: Report) -> None:
     gov = ws.p("gov_dir").rstrip("/") + "/"
-    skip = (ws.p("state_dir").rstrip("/") + "/",
-            str(ws.config.get("audit.file") or "").rsplit("/", 1)[0] + "/")
+    skip = (ws.p("state_dir").rstrip("/") + "/",)
     top = {p.name for p in ws.root.iterdir()}
     seen: set[tuple[str, str]] = set()
 

@@ -179,8 +179,7 @@ class Run:
         if ws.git.head() is None:
             rep.error("GK-RUN-NOHEAD", "the repository has no commit yet")
         state = ws.p("state_dir").rstrip("/") + "/"
-        audit = str(ws.config.get("audit.file") or "")
-        skip = [state] + ([audit.rsplit("/", 1)[0] + "/"] if "/" in audit else [audit])
+        skip = [state]  # the audit trail lives in the git directory, never in the work tree
         out = ws.git.run("status", "--porcelain=v1", "-z", "--untracked-files=no",
                          "--ignore-submodules=none").stdout
         dirty = [r[3:].decode("utf-8", "surrogateescape") for r in out.split(b"\0")

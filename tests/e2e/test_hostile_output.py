@@ -63,7 +63,7 @@ def hostile(tmp_path_factory) -> Path:
     vdir.mkdir()
     (vdir / f"{WP}.json").write_text(json.dumps({"validation_sessions": {WP: {
         "wpId": WP, "status": ANY, "verdict": ANY, "gates": [{"gate": ANY}]}}}))
-    runs = repo / ".GOV/.govkit/runs"
+    runs = repo / ".git/govkit/runs"  # the state dir lives in the git directory
     runs.mkdir(parents=True)
     (runs / f"run{ANY}").write_text("{}")
     return repo

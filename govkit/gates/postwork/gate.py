@@ -8,9 +8,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from govkit.config import CONFIG_REL
 from govkit.gates.postwork.entry import Gates, check_entry
 from govkit.gates.postwork.evidence import check_evidence, check_links
-from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, state_patterns, warn_unstaged
+from govkit.gates.postwork.govstate import GovFiles, check_gov_changes, exempt_patterns, gov_files
+from govkit.gates.postwork.locked import (
+    active_locked_waivers,
+    merge_base,
+    range_warning,
+    scope_patterns,
+    the_lock,
+)
+from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, warn_unstaged
 from govkit.gates.postwork.waivers import active_waivers, waived
 from govkit.model.common import is_placeholder
 from govkit.model.cor701 import GATE_CODES, GATE_NAMES
@@ -25,13 +34,15 @@ if TYPE_CHECKING:
 _SCOPE_PLACEHOLDERS = {"path/to/file", "path/to/dir/", "<fill>"}
 
 
-def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: str | None = None) -> Report:
+def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: str | None = None,
+                   base_ref: str | None = None) -> Report:
     report = Report("post-work", wp)
     rel, _how = ws.resolve_packet(wp)
     report.facts["packet"] = rel
     pkt = ws.packet(rel)
     pkt_wp = rel.rsplit("/", 1)[-1][:-3] if rel.endswith(".md") else wp
-    state = state_patterns(ws, pkt_wp, rel)
+    files = gov_files(ws, pkt_wp, rel)
+    state = exempt_patterns(files)
 
     # Check 1: ASCII packet (a BOM is tolerated with a warning).
     _check_ascii(pkt, report)
@@ -44,12 +55,34 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     # Check 0: evidence (modern packets).
     if pkt.modern:
         check_evidence(pkt, report)
-    waivers = active_waivers(pkt, report)
-
-    sel = select_mode(ws, pkt, state, range_arg, rev, report)
+    lock = the_lock(ws, pkt_wp, rel, report)
+    if lock is not None:
+        # Locked: the scope, waivers and merge base that count are the lock's.
+        waivers = active_locked_waivers(lock, report)
+        scope: list[str] | None = scope_patterns(lock)
+        mb = merge_base(lock)
+    else:
+        waivers = active_waivers(pkt, report)
+        scope = _scope_patterns(pkt)
+        mb = None
+    if base_ref is not None:
+        range_arg = f"{mb or _merge_base_with(ws, base_ref)}..HEAD"
+    sel = select_mode(ws, pkt, state, range_arg, rev, report, merge_base=mb)
     if sel is None:
         return report
     ds = collect_changes(ws, sel)
+    cfg = next((f for f in ds.files if f.old_path == CONFIG_REL or f.path == CONFIG_REL), None)
+    if cfg is not None:
+        # The rules come from the base: a change never judges itself with its own config.
+        from govkit import config as config_mod
+        from govkit.workspace import Workspace as _Ws
+
+        ws = _Ws(ws.root, config_mod.from_bytes(ws.root, cfg.old_data))
+        files = gov_files(ws, pkt_wp, rel)
+        state = exempt_patterns(files)
+        report.facts["config"] = "the base's (the change edits the config)"
+    if lock is not None and sel.mode == "range" and (range_arg or rev) and base_ref is None:
+        range_warning(lock, sel.base, report)
     report.facts["mode"] = sel.mode
     report.facts["reason"] = sel.reason
     report.facts["base"] = sel.base
@@ -63,7 +96,16 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     report.facts["changed_files"] = len(ds.files)
     report.facts["manifest_entries"] = len(manifest.real_blocks)
 
-    _check_scope(ws, pkt, rel, work, waivers, report)
+    _check_scope(files, pkt, rel, scope, work, waivers, report)
+    check_gov_changes(files, ds.files, scope, report)
+    if sel.head:  # one git call: a record deleted or edited inside the range leaves no net trace
+        from govkit.gates.basecheck import record_edits
+
+        record_edits(ws, sel.base, sel.head, files.records_dir, report)
+    if base_ref is not None:
+        from govkit.gates.basecheck import check_base
+
+        check_base(ws, base_ref, report, only_wp=pkt_wp)
     # Coverage: every changed file outside the exempt paths needs a manifest entry.
     declared = {b.target for b in manifest.real_blocks if b.target_raw}
     for f in ds.files:
@@ -115,32 +157,50 @@ def _check_ascii(pkt, report: Report) -> None:
         report.error("GK-POST-ASCII", f"... and {len(bad) - 5} more non-ASCII line(s)", pkt.path)
 
 
-def _check_scope(ws: Workspace, pkt, rel: str, work: list[FileChange], waivers, report: Report) -> None:
+def _merge_base_with(ws: Workspace, ref: str) -> str:
+    from govkit.errors import GovkitError
+
+    sha = ws.git.rev_parse(ref)
+    mb = ws.git.merge_base(sha, "HEAD") if sha else None
+    if mb is None:
+        raise GovkitError(f"unknown revision '{ref}' (--base), or no common history with HEAD",
+                          hint="pass the protected branch the work merges into, e.g. --base main")
+    return mb
+
+
+def _scope_patterns(pkt) -> list[str] | None:
+    if pkt.in_scope_paths is None:
+        return None
+    return [_norm_scope(e.path) for e in pkt.in_scope_paths
+            if e.path and e.path.lower() not in _SCOPE_PLACEHOLDERS and not is_placeholder(e.path)]
+
+
+def _check_scope(files: GovFiles, pkt, rel: str, pats: list[str] | None, work: list[FileChange],
+                 waivers, report: Report) -> None:
     active = not pkt.done_like
     add = report.error if active else report.warn
-    if pkt.in_scope_paths is None:
+    if pats is None:
         add("GK-POST-SCOPE-MISSING", "packet has no IN_SCOPE_PATHS", rel, None,
             "list the files, directories (dir/) or globs (src/**/*.py) the WP may change")
         return
-    entries = [e for e in pkt.in_scope_paths
-               if e.path and e.path.lower() not in _SCOPE_PLACEHOLDERS
-               and not is_placeholder(e.path)]
-    if not entries:
+    if not pats:
         add("GK-POST-SCOPE-EMPTY", "IN_SCOPE_PATHS is empty (an active packet must declare its "
             "scope)", rel, pkt.in_scope_line or None,
             "list files, directories (dir/) or globs (src/**/*.py)")
         return
-    pats = [_norm_scope(e.path) for e in entries]
     for f in work:
         for p in f.paths():
-            if any(matches(p, pat) for pat in pats):
+            if any(matches(p, pat) for pat in pats) or files.kind(p) == "config":
                 continue
+            gov = files.kind(p) == "gov"
+            code = "GK-GOV-EDIT" if gov else "GK-POST-SCOPE"
+            what = ("governance file changed that govkit does not write for this WP and the "
+                    "packet does not name" if gov else "out-of-scope file changed")
             w = waived(p, waivers)
             if w:
-                report.warn("GK-POST-SCOPE", f"out-of-scope file changed: {p} (waived by "
-                            f"{w.waiver_id})", p)
+                report.warn(code, f"{what}: {p} (waived by {w.waiver_id})", p)
             else:
-                report.error("GK-POST-SCOPE", f"out-of-scope file changed: {p}", p, None,
+                report.error(code, f"{what}: {p}", p, None,
                              f"revert it, or add it to IN_SCOPE_PATHS ({rel}:"
                              f"{pkt.in_scope_line}) with operator approval")
 

@@ -17,14 +17,11 @@ if TYPE_CHECKING:
 
 def state_patterns(ws: Workspace, wp: str, packet_rel: str) -> list[str]:
     """Governance state files that change as part of the workflow itself: never scope-checked,
-    never in need of a manifest, and never enough on their own to count as "work"."""
-    pats = [packet_rel, ws.refinement_rel(wp)]
-    for key in ("task_board", "signature_audit", "gate_log", "legacy_validator_gates",
-                "traceability_registry"):
-        pats.append(ws.p(key))
-    pats += [ws.p("validator_gates_dir").rstrip("/") + "/", ws.p("state_dir").rstrip("/") + "/"]
-    pats.append(f"{ws.p('gov_dir').rstrip('/')}/records/{wp}/")  # this WP's records (gates.lock)
-    return pats
+    never in need of a manifest, and never enough on their own to count as "work". Only the
+    exact files govkit writes for this WP (govstate.py judges how they changed)."""
+    from govkit.gates.postwork.govstate import exempt_patterns, gov_files
+
+    return exempt_patterns(gov_files(ws, wp, packet_rel))
 
 
 def parse_range(value: str) -> tuple[str, str]:
@@ -54,7 +51,8 @@ class Selection:
 
 
 def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = None,
-                rev: str | None = None, report: Report | None = None) -> Selection | None:
+                rev: str | None = None, report: Report | None = None,
+                merge_base: str | None = None) -> Selection | None:
     """Mode resolution (kernel-gates.md 9.7, with govkit's differences): explicit --range,
     --rev, staged, worktree, then packet MERGE_BASE_SHA / merge-base(main) / first parent."""
     from govkit.vcs import diffset
@@ -92,6 +90,15 @@ def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = No
         if report is not None:
             report.error("GK-POST-MODE", "no changes and no commits: nothing to check",
                          hint="commit or stage the work first")
+        return None
+    if merge_base:
+        sha = git.rev_parse(merge_base)
+        if sha:
+            return Selection("range", "clean tree; locked merge base..HEAD", sha, head)
+        if report is not None:
+            report.error("GK-LOCK-MERGE-BASE", f"the locked merge base {merge_base} is not a "
+                         "commit of this repository", None, None,
+                         "fetch the history the WP started from (git fetch --unshallow)")
         return None
     mb = pkt.merge_base if pkt is not None else None
     if mb:
