@@ -4,7 +4,7 @@
 
 Without --dir it generates the real-size workspace (benchmarks/gen_workspace.py, profile real)
 in a temporary directory; with --dir it reuses one (the WP timed is --wp, else the last packet).
-The CLI runs in two throw-away clones of the workspace (gates append to .GOV/audit/, and one
+The CLI runs in two throw-away clones of the workspace (gates append to the audit trail in their git directory, and one
 clone gets a committed .GOV/govkit.yaml), so DIR itself is never changed.
 
 It prints the median wall time (separate processes, one warm-up run each) of `govkit --help`,

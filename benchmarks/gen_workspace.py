@@ -337,10 +337,9 @@ def generate_real(root: Path, seed: int = 20260101) -> dict:
     spec, spec_anchors = spec_real(cfg["spec_lines"])
     sample.write_base(root, spec=spec)
     name, sha = sample.SPEC_NAME, hashlib.sha1(spec.encode("utf-8")).hexdigest()
-    # As `govkit init` writes them: the state dir is never tracked; the audit trail (every gate
-    # run appends to it) is local, so gate runs leave the tree clean.
+    # As `govkit init` writes it: the state dir is never tracked (by default it lives in the git
+    # directory anyway, like the audit trail).
     _write(root / ".GOV/.govkit/.gitignore", "*\n")
-    _write(root / ".GOV/audit/.gitignore", "*\n!.gitignore\n!checkpoint-*.json\n")
     _write(root / "README.md", "# benchapp\n\nA synthetic project governed by govkit.\n")
     _write(root / "pyproject.toml", '[project]\nname = "benchapp"\nversion = "0.1.0"\n')
     _write(root / ".gitignore", "__pycache__/\n*.pyc\n.venv/\n")

@@ -43,6 +43,8 @@ DEFAULTS: dict = {
     "signature": {
         "token_pattern": r"^[a-z]+[0-9]{12}$",
         "min_interval_seconds": 10,
+        # a token's DDMMYYYYHHMM (UTC) must lie within this many seconds of now; 0: off
+        "window_seconds": 86400,
     },
     "validator": {"min_gate_interval_seconds": 5},
     "packet": {

@@ -32,9 +32,32 @@ def _public_raw(key) -> bytes:
     return key.public_bytes_raw()
 
 
-def keys_init(ws: Workspace, key_id: str | None = None, trust: bool = False) -> Report:
+def keys_init(ws: Workspace, key_id: str | None = None, trust: bool = False,
+              key_dir: str | None = None) -> Report:
     """Generate an Ed25519 key pair (govkit.signing.keys.generate): private key (0600) outside the
-    repository, public key in .GOV/keys/<key-id>.pub; under the workspace lock."""
+    repository (in key_dir when given), public key in .GOV/keys/<key-id>.pub; under the
+    workspace lock."""
+    if key_dir is None:
+        return _keys_init(ws, key_id, trust)
+    import os
+
+    path = os.path.abspath(os.path.expanduser(key_dir))
+    old = os.environ.get(keys.ENV_DIR)
+    os.environ[keys.ENV_DIR] = path  # keys.key_dir() reads it; restored below
+    try:
+        report = _keys_init(ws, key_id, trust)
+    finally:
+        if old is None:
+            os.environ.pop(keys.ENV_DIR, None)
+        else:
+            os.environ[keys.ENV_DIR] = old
+    if old != path:
+        report.next_commands.append(f"export {keys.ENV_DIR}={path}  (so approve, lock and "
+                                    "approve-skeleton find the key)")
+    return report
+
+
+def _keys_init(ws: Workspace, key_id: str | None, trust: bool) -> Report:
     import getpass
 
     report = Report("keys-init")
@@ -106,7 +129,19 @@ def approve(ws: Workspace, wp: str, key_id: str | None = None) -> Report:
     report.facts.update({"approval": rel, "key_id": key_id,
                          "refinement_sha256": statement["refinement_sha256"]})
     report.info("GK-APPROVAL-SIGNED", f"approval statement for {wp} signed by {key_id}", rel)
-    report.next_commands = [f"govkit record-signature {wp} <signature>"]
+    report.next_commands = _after_approve(ws, wp)
     return report
+
+
+def _after_approve(ws: Workspace, wp: str) -> list[str]:
+    """What comes next depends on how far the WP is: unsigned, signed, or prepared."""
+    log = ws.gate_log()
+    if log.last(wp, "SIGNATURE") is None:
+        return [f"govkit record-signature {wp} <signature>  (the operator's one-time token)"]
+    if log.last(wp, "PREPARE") is None:
+        branch = ws.config.get("branch_template").format(wp=wp)
+        return [f"govkit worktree-add {wp}",
+                f"govkit record-prepare {wp} <coder-id> --branch {branch}"]
+    return [f"govkit create-task-packet {wp} --checkpoint"]
 
 

@@ -18,9 +18,11 @@ from govkit.result import Report
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
-# Error codes that mean "bad input" (exit 2) rather than "the gate said no" (exit 1).
+# Error codes that mean "bad input" (exit 2) rather than "the gate said no" (exit 1). A "wait
+# and retry" (GK-SIG-INTERVAL) is the gate saying "not yet": exit 1, like the validator's.
 BAD_INPUT = {
-    "GK-SIG-FORMAT", "GK-SIG-REUSED", "GK-SIG-INTERVAL", "GK-SIG-TIMESTAMP", "GK-SIG-CLOCK",
+    "GK-SIG-FORMAT", "GK-SIG-REUSED", "GK-SIG-TIMESTAMP", "GK-SIG-CLOCK",
+    "GK-SIG-DATE", "GK-SIG-WINDOW",
     "GK-SIG-ENRICHMENT", "GK-SIG-EVIDENCE",
     "GK-PREP-WORKTREE-ABS", "GK-PREP-BRANCH", "GK-PREP-CODER",
     "GK-PKT-ENRICHMENT", "GK-PKT-TIMESTAMP",

@@ -1,7 +1,7 @@
 """create-task-packet: the locked work contract, created only from a signed, prepared refinement.
 
 Also: the refinement scaffold (when the refinement is missing), the next free '-vN' id on a
-collision, and the optional checkpoint commit of packet + refinement on the WP branch.
+collision, and the optional authorize commit (--checkpoint) the WP branch starts from.
 """
 
 from __future__ import annotations
@@ -177,7 +177,8 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
 
             check_approval(ws, wp, ref_rel, report)
         branch = str((prep or {}).get("branch") or "").removeprefix("refs/heads/") or None
-        merge_base = _merge_base(ws, branch)
+        merge_base = _authorize_base(ws, branch, report) if checkpoint else \
+            _merge_base(ws, branch)
         if merge_base is None:
             report.error("GK-PKT-MERGE-BASE", f"cannot compute git merge-base "
                          f"{ws.config.get('main_branch')} {branch or 'HEAD'}", None, None,
@@ -212,26 +213,18 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
         report.info("GK-PKT-CREATED", f"task packet created: {pkt_rel} (locked by signature "
                     f"{sig})", pkt_rel)
         if checkpoint:
-            target = branch or ws.git.branch()
-            if not target:
-                raise GovkitError("no WP branch to checkpoint on (no PREPARE branch and detached "
-                                  "HEAD); the packet was created",
-                                  hint=f"commit {pkt_rel} and {ref_rel} by hand")
-            # The coder's pre-work reads PREPARE and the audit row on the WP branch: they ride
-            # along with the packet and the refinement.
-            state = [ws.p(k) for k in ("gate_log", "signature_audit") if ws.abs(ws.p(k)).is_file()]
-            state += _record_files(ws, wp)
-            sha = checkpoint_commit(ws, wp, target, [pkt_rel, ref_rel, *state])
+            sha = authorize(ws, wp, branch, [pkt_rel, ref_rel, *_state_files(ws, wp)])
             report.facts["checkpoint"] = sha
-            report.info("GK-PKT-CHECKPOINT", f"checkpoint commit {sha[:12]} on {target}")
+            report.info("GK-PKT-CHECKPOINT", f"authorize commit {sha[:12]} on "
+                        f"{ws.git.branch()}" + (f"; {branch} starts from it" if branch else ""))
     from govkit.gates.lock import records_dir
 
     if lock_rec is None:
         report.next_commands = [f"govkit lock {wp}"]
         return report
     report.next_commands = [f"govkit pre-work {wp}"] if checkpoint else \
-        [(f"git add {pkt_rel} {ref_rel} {records_dir(ws, wp)} && git commit -m \"docs: checkpoint packet+refinement "
-         f"[{wp}]\" (or create-task-packet --checkpoint)"), f"govkit pre-work {wp}"]
+        [(f"git add {pkt_rel} {ref_rel} {records_dir(ws, wp)} && git commit -m \"[{wp}] chore: "
+          "authorize\" (or create-task-packet --checkpoint)"), f"govkit pre-work {wp}"]
     return report
 
 
@@ -279,31 +272,59 @@ def _verify_packet(ws: Workspace, rel: str, text: str, merge_base: str, sig: str
                                "'- USER_SIGNATURE: {{USER_SIGNATURE}}' lines without comments")
 
 
-def checkpoint_commit(ws: Workspace, wp: str, branch: str, rels: list[str]) -> str:
-    """Commit exactly rels (as in this worktree) on branch. In the worktree that has the branch
-    checked out (copying the files there when it is another one); otherwise with a private index,
-    without touching any working tree."""
+def _state_files(ws: Workspace, wp: str) -> list[str]:
+    """The governance state the orchestrator's steps wrote for this WP (and the shared logs)."""
+    rels = [ws.p(k) for k in ("gate_log", "signature_audit", "task_board")]
+    rels.append(f"{ws.p('approvals_dir')}/{wp}.json")
+    return [r for r in rels if ws.abs(r).is_file()] + _record_files(ws, wp)
+
+
+def _authorize_base(ws: Workspace, branch: str | None, report: Report) -> str | None:
+    """With --checkpoint the WP starts from the authorize commit, whose parent is this
+    worktree's HEAD: that is the merge base, and the WP branch must be able to move there."""
+    head = ws.git.head()
+    if head is None:
+        return None
+    if branch and branch != ws.git.branch() and ws.git.branch_exists(branch) and \
+            not ws.git.ok("merge-base", "--is-ancestor", branch, "HEAD"):
+        report.error("GK-PKT-BRANCH-AHEAD", f"branch '{branch}' has commits that are not on "
+                     f"{ws.git.branch() or 'HEAD'}; the WP cannot start from the authorize commit",
+                     None, None, f"move them away (or `git branch -f {branch} HEAD` when "
+                     "they are not needed), then rerun")
+    return head
+
+
+def authorize(ws: Workspace, wp: str, branch: str | None, rels: list[str]) -> str:
+    """Commit rels on this worktree's branch as `[WP] chore: authorize` (with the trail's
+    trailers), then move the WP branch (fast-forward only) to that commit: the WP starts from
+    it, nothing is copied, and both checkouts are clean."""
     from govkit.audit.witness import trailers
-    from govkit.store.atomic import atomic_write_bytes
     from govkit.vcs.git import Git
 
-    msg = f"docs: checkpoint packet+refinement [{wp}]" + trailers(ws)  # witnesses the trail head
+    here = ws.git.branch()
+    if not here:
+        raise GovkitError("detached HEAD: no branch to commit the authorization on; the packet "
+                          "was created", hint="check out the orchestrator's branch, then "
+                          "`git add` the packet, refinement and records and commit them")
+    rels = sorted(set(rels))
+    ws.git.run("add", "--", *rels)
+    if ws.git.out("diff", "--cached", "--name-only", "--", *rels).strip():
+        msg = f"[{wp}] chore: authorize" + trailers(ws)  # witnesses the trail head
+        ws.git.run("commit", "-q", "-m", msg, "--", *rels)
+    sha = ws.git.out("rev-parse", "HEAD").strip()
+    if not branch or branch == here:
+        return sha
+    if not ws.git.branch_exists(branch):
+        ws.git.run("branch", branch, sha)
+        return sha
     trees = [t for t in ws.git.worktrees() if t.get("branch") == f"refs/heads/{branch}"]
     if trees:
-        wt = Path(trees[0]["worktree"])
-        g = Git(wt)
-        if os.path.realpath(wt) != os.path.realpath(ws.root):
-            dirty = g.out("status", "--porcelain", "--", *rels).strip()
-            if dirty:
-                raise GovkitError(f"the worktree {wt} has uncommitted changes in files the "
-                                  f"checkpoint would replace: {dirty}",
-                                  hint="commit or stash them there, then rerun with --checkpoint")
-            for rel in rels:
-                atomic_write_bytes(wt / rel, ws.abs(rel).read_bytes())
-        g.run("add", "--", *rels)
-        g.run("commit", "-q", "-m", msg, "--", *rels)
-        return g.out("rev-parse", "HEAD").strip()
-    if not ws.git.branch_exists(branch):
-        raise GovkitError(f"branch '{branch}' does not exist; cannot checkpoint")
-    files = {rel: ws.abs(rel).read_bytes() for rel in rels}
-    return ws.git.commit_files(branch, files, msg)
+        p = Git(Path(trees[0]["worktree"])).run("merge", "--ff-only", "-q", sha, check=False)
+        if p.returncode != 0:
+            raise GovkitError(f"authorize commit {sha[:12]} made, but {branch} in "
+                              f"{trees[0]['worktree']} cannot fast-forward to it: "
+                              + p.stderr.decode("utf-8", "replace").strip(),
+                              hint=f"commit or stash there, then `git merge --ff-only {sha[:12]}`")
+    else:
+        ws.git.run("update-ref", f"refs/heads/{branch}", sha)
+    return sha

@@ -37,7 +37,7 @@ def stage_record(ws: Workspace, tx, wp: str, type: str, body: dict,
     record file, witness = the audit trail's head) through tx.write. In the compat profile a
     record the original scripts do not know is also appended to the gate log."""
     from govkit import __version__
-    from govkit.audit import recorder
+    from govkit.audit.witness import record_witness
 
     if type not in TYPES:
         raise ValueError(f"unknown record type {type!r}")
@@ -52,11 +52,11 @@ def stage_record(ws: Workspace, tx, wp: str, type: str, body: dict,
                           path=path, hint=f"restore {d}/ from git")
     last = existing[-1] if existing else None
     seq = last.seq + 1 if last else 1
-    head = recorder.head(ws)
+    witness = record_witness(ws)  # {seq, hash, trail}: which trail, at which head
     fields = {"format": FORMAT, "wp": wp, "seq": seq, "type": type, "created": iso(),
               "actor": actor or default_actor(), "tool_version": __version__,
               "prev": last.sha256 if last else None,
-              "witness": {"seq": head[0], "hash": head[1]} if head else None, "body": body}
+              "witness": witness, "body": body}
     rel = f"{d}/{file_name(seq, type)}"
     data = encode(fields)
     tx.write(rel, data)

@@ -12,7 +12,12 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from govkit.actions.common import append_gate_entry, commit, refuse_if_failed
-from govkit.gates.signature import check_format, check_interval, check_one_time_use
+from govkit.gates.signature import (
+    check_format,
+    check_interval,
+    check_one_time_use,
+    check_window,
+)
 from govkit.model.refinement import content_sha256
 from govkit.model.sigaudit import audit_row, insert_audit_row, spec_version
 from govkit.result import Report
@@ -49,6 +54,8 @@ def record_signature(ws: Workspace, wp: str, token: str) -> Report:
     report = Report(COMMAND, wp)
     if not check_format(ws, token, report):
         refuse_if_failed(ws, report, COMMAND)
+    check_window(ws, token, report, time.time())
+    refuse_if_failed(ws, report, COMMAND)
     with repo_signature_lock(ws), transaction(ws, COMMAND, wp) as tx:
         now = time.time()
         log = ws.gate_log()

@@ -66,17 +66,10 @@ def _momentum(ws: Workspace, session: dict, gate: str, report: Report) -> None:
 
 def _report_in_packet(ws: Workspace, wp: str, verdict: str) -> tuple[bool, str]:
     """The packet has a VALIDATION REPORT section whose Verdict equals `verdict`."""
-    from govkit.model.markdown import heading_matches
+    from govkit.actions.validator_report import has_report
 
     rel, _ = ws.resolve_packet(wp)
-    pkt = ws.packet(rel)
-    for h in pkt.md.headings:
-        if heading_matches(h.text, "VALIDATION REPORT"):
-            start, end = pkt.md.section_range(h)
-            v = pkt.md.field("Verdict", start, end)
-            if v and v.value.split() and v.value.split()[0].upper() == verdict:
-                return True, rel
-    return False, rel
+    return has_report(ws.packet(rel).md, verdict), rel
 
 
 def _custody(ws: Workspace, wp: str, pkt_wp: str, prel: str, report: Report) -> None:
@@ -110,7 +103,8 @@ def _witness(ws: Workspace, tx, wp: str, session: dict, entry: dict) -> None:
     tx.audit_data["validated"] = {"record": rec.path, **body}
 
 
-def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Report:
+def run(ws: Workspace, wp: str, action: str, verdict: str | None = None,
+        report_text: str | None = None) -> Report:
     report = Report(f"validator-gate {action}", wp)
     wp = ws.check_wp_id(wp)
     if action == "status":
@@ -147,8 +141,11 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
                                            "archive_reason": "superseded_by_new_report"})
                     report.warn("GK-VAL-ARCHIVED", "an in-progress session was archived, not "
                                 "dropped", rel)
+                from govkit.actions.validator_report import report_block
+
                 state.sessions[wp] = {
                     "wpId": wp, "verdict": verdict, "status": ORDER[0], "started": t,
+                    "report": report_block(ws, pkt_wp, verdict, t, report_text),
                     "gates": [{"gate": ORDER[0], "verdict": verdict, "timestamp": t}]}
         elif action == "reset":
             if not s:
@@ -175,8 +172,22 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
                              f"{s.get('status')}", rel)
             else:
                 _momentum(ws, s, gate, report)
+            if report.passed and action in ("append", "commit"):
+                from govkit.actions.validator_report import refuse_dirty
+
+                refuse_dirty(ws, [rel], action, report)
+            if report.passed and action == "commit":
+                from govkit.gates.passed import unpassed
+
+                why = unpassed(ws, pkt_wp, ws.git.head() or "HEAD", prel)
+                if why:
+                    report.error("GK-VAL-UNPASSED", why, prel, None,
+                                 f"govkit post-work {wp} (on the committed tree), then rerun "
+                                 "commit")
             if report.passed and action == "append":
-                ok, prel = _report_in_packet(ws, wp, s["verdict"])
+                from govkit.actions.validator_report import append_report
+
+                ok = append_report(ws, tx, prel, s, report)
                 if not ok:
                     report.error("GK-VAL-NOT-APPENDED", f"the packet has no VALIDATION REPORT "
                                  f"section with 'Verdict: {s['verdict']}'", prel, None,
@@ -191,6 +202,11 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
                 s.setdefault("gates", []).append(entry)
                 if action == "commit":
                     _witness(ws, tx, pkt_wp, s, entry)
+                from govkit.actions.validator_report import stage_status
+
+                if action == "commit" or (action == "append" and s["verdict"] == "FAIL"):
+                    stage_status(ws, tx, prel, pkt_wp, "Done",
+                                 "VALIDATED" if s["verdict"] == "PASS" else "FAIL")
         if not report.passed:
             from govkit.audit import recorder as hook
 
@@ -198,6 +214,12 @@ def run(ws: Workspace, wp: str, action: str, verdict: str | None = None) -> Repo
             tx.committed = True
             return report
         tx.write(rel, _dump(state))
+        written = sorted(tx.writes)
+    if action in ("append", "commit"):
+        from govkit.actions.validator_report import commit_step
+
+        sha = commit_step(ws, pkt_wp, action, written)
+        report.facts["git_commit"] = sha
     s = state.session(wp)
     report.facts["status"] = s.get("status") if s else "reset"
     nxt = NEXT.get(s.get("status") if s else None)

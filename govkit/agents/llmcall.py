@@ -29,7 +29,7 @@ def provider_for(ws: Workspace, record_to: Path | None = None, wp: str | None = 
     """The provider of the workspace's `llm` config, audited. LLMError(config) on bad settings."""
     from govkit.llm import make_provider
 
-    state = ws.abs(ws.p("state_dir"))
+    state = ws.state_dir()
     return Audited(ws, make_provider(settings_of(ws), state, record_to=record_to), wp)
 
 

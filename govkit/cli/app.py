@@ -61,12 +61,19 @@ def load_all() -> None:
 @click.option("-v", "--verbose", count=True, help="More detail (info findings).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing on PASS.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option("--sarif", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Also write SARIF 2.1.0 to FILE (also when the command exits 2 or 3).")
+@click.option("--junit", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Also write JUnit XML to FILE, one testcase per check.")
+@click.option("--json-file", metavar="FILE", type=click.Path(dir_okay=False), default=None,
+              help="Also write the JSON rendering to FILE (`--json=FILE` is the same).")
 @click.pass_context
-def cli(ctx, repo, fmt, as_json, verbose, quiet, debug):
+def cli(ctx, repo, fmt, as_json, verbose, quiet, debug, sarif, junit, json_file):
     """govkit: governance gates for spec-driven work by humans and AI agents.
 
     Exit codes: 0 PASS, 1 FAIL (a gate said no), 2 usage, configuration or unreadable input,
     3 internal error (a bug in govkit).
     """
+    outputs = {k: v for k, v in (("sarif", sarif), ("junit", junit), ("json", json_file)) if v}
     ctx.obj = Ctx(repo=repo, fmt="json" if as_json else fmt,
-                  verbosity=-1 if quiet else verbose, debug=debug)
+                  verbosity=-1 if quiet else verbose, debug=debug, outputs=outputs)

@@ -16,8 +16,12 @@ from govkit.util.escape import escape
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 @click.option("--with-config", is_flag=True,
               help="Also write .GOV/govkit.yaml (a commented example; every key optional).")
+@click.option("--ci", type=click.Choice(["github"]), default=None,
+              help="Also write a CI workflow (github: .github/workflows/govkit.yml).")
+@click.option("--project", default=None, help="Project name of the starter spec "
+              "<PROJECT>_Master_Spec_v01.000.md (default: the directory's name).")
 @click.option("--json", "as_json", is_flag=True, help="Print created/skipped as JSON.")
-def init(directory, with_config, as_json):
+def init(directory, with_config, ci, project, as_json):
     """Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.
 
     DIRECTORY defaults to the current directory (or --repo); it is made a git repository
@@ -28,7 +32,7 @@ def init(directory, with_config, as_json):
 
     ctx = get_ctx()
     target = directory or ctx.repo
-    res = init_workspace(target, with_config=with_config)
+    res = init_workspace(target, with_config=with_config, ci=ci, project=project)
     if as_json or ctx.fmt == "json":
         click.echo(json.dumps(res.to_dict(), indent=2))
         return

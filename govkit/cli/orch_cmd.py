@@ -140,12 +140,27 @@ def keys_group():
 @click.option("--key-id", default=None, help="Key id (default: <user>-<date>).")
 @click.option("--trust", is_flag=True,
               help="Also add the key id to approvals.trusted_keys in .GOV/govkit.yaml.")
+@click.option("--key-dir", default=None, help="Directory of the private key (default: "
+              "$GOVKIT_KEY_DIR, else ~/.config/govkit/keys); must be outside the repository.")
 @output_options
-def keys_init_cmd(key_id, trust, fmt, as_json):
+def keys_init_cmd(key_id, trust, key_dir, fmt, as_json):
     """Create a key pair: private key outside the repo (0600), public key in .GOV/keys/."""
     from govkit.actions.approve import keys_init
 
-    _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust)
+    _run("keys init", fmt, as_json, keys_init, key_id=key_id, trust=trust, key_dir=key_dir)
+
+
+@cli.command("approve-skeleton")
+@click.argument("wp")
+@click.option("--key-id", default=None, help="Operator key that signs the approval (default: "
+              "the only or first trusted one; unsigned when this machine has none).")
+@output_options
+def approve_skeleton_cmd(wp, key_id, fmt, as_json):
+    """The operator approves the coder's BOOTSTRAP and SKELETON: a SKELETON-APPROVED record
+    (operator-signed where keys exist), audited. gate-check requires it before implementation."""
+    from govkit.actions.skeleton import approve_skeleton
+
+    _run("approve-skeleton", fmt, as_json, approve_skeleton, wp, key_id=key_id)
 
 
 @cli.command("lock")
@@ -174,3 +189,33 @@ def amend_cmd(wp, waivers, key_id, fmt, as_json):
     from govkit.actions.lock import amend_wp
 
     _run("amend", fmt, as_json, amend_wp, wp, list(waivers), key_id=key_id)
+
+
+@cli.command("merge-gatelog")
+@click.argument("base")
+@click.argument("ours")
+@click.argument("theirs")
+def merge_gatelog_cmd(base, ours, theirs):
+    """git merge driver for the gate log (set by `govkit init`): append-only union of both
+    sides; exit 1 (a conflict) when a side edited or removed a common entry."""
+    from govkit.actions.gatelog_merge import merge
+
+    raise SystemExit(0 if merge(base, ours, theirs) else 1)
+
+
+@cli.group("new")
+def new_group():
+    """Scaffolds govkit computes (no LLM)."""
+
+
+@new_group.command("refinement")
+@click.argument("wp")
+@click.option("--section", "sections", multiple=True, required=True,
+              help="Spec section number to anchor (repeatable), e.g. --section 1.4.")
+@output_options
+def new_refinement_cmd(wp, sections, fmt, as_json):
+    """Write the refinement scaffold: SPEC_TARGET_RESOLVED, SPEC_TARGET_SHA1 and every anchor's
+    window, token and excerpt computed from the current spec; the prose stays <fill>."""
+    from govkit.agents.newref import new_refinement
+
+    _run("new refinement", fmt, as_json, new_refinement, wp, list(sections))

@@ -13,24 +13,31 @@ def validator_gate():
     """Validator state machine: present-report, acknowledge, append, commit, status, reset."""
 
 
-def _run(action, wp, verdict=None, fmt=None, as_json=False):
+def _run(action, wp, verdict=None, fmt=None, as_json=False, report=None):
     from govkit.actions.validator import run
 
-    emit(run(get_ctx().workspace(), wp, action, verdict), fmt, as_json)
+    text = None
+    if report is not None:
+        from govkit.actions.validator_report import read_report_file
+
+        text = read_report_file(report)
+    emit(run(get_ctx().workspace(), wp, action, verdict, text), fmt, as_json)
 
 
 @validator_gate.command("present-report")
 @click.argument("wp")
 @click.argument("verdict", type=click.Choice(["PASS", "FAIL"], case_sensitive=False))
+@click.option("--report", "report", metavar="FILE", default=None,
+              help="The findings (text, one per line); without it a scaffold block is written.")
 @output_options
-def present(wp, verdict, fmt, as_json):
-    """Start a validation session with a PASS or FAIL verdict."""
-    _run("present-report", wp, verdict, fmt, as_json)
+def present(wp, verdict, report, fmt, as_json):
+    """Start a validation session: the VALIDATION REPORT block with a PASS or FAIL verdict."""
+    _run("present-report", wp, verdict, fmt, as_json, report)
 
 
 for _name, _doc in (("acknowledge", "The operator acknowledged the report."),
-                    ("append", "The report is appended to the packet (verified)."),
-                    ("commit", "Record the validation commit (PASS only)."),
+                    ("append", "Append the report to the packet's VALIDATION_REPORTS and commit it."),
+                    ("commit", "Record the validated commit (PASS only) and commit the state."),
                     ("status", "Show the session state and the next command.")):
     def _make(name):
         @click.argument("wp")

@@ -178,14 +178,19 @@ def _orchestrate_with_commands(d: Demo, name: str, sha: str, lines: list[str], s
                  if e.get("wpId") == WP and e.get("type") == "PREPARE"), None)
     if want and want != branch:
         d.git("switch", "-q", "-c", want)
-    d.gk("create-task-packet", WP)
-    rel = f".GOV/task_packets/{WP}.md"
-    d.write(rel, sample.fill_packet(d.read(rel), SCOPE))
-    d.gk("lock", WP)  # the operator checked the filled packet: its locked sections are fixed
+    # --checkpoint: govkit commits what the orchestrator's steps wrote as `[WP] chore: authorize`.
+    d.gk("create-task-packet", WP, "--checkpoint")
+    d.out("  " + d.git("log", "-1", "--format=%h %s", show=False))
 
 
 def step_checkpoint(d: Demo) -> None:
-    d.commit(f"docs: checkpoint packet+refinement [{WP}]")
+    """The coder fills the packet, the operator locks it; the edit is shown as a diff."""
+    from govkit.demo import sample
+
+    rel = f".GOV/task_packets/{WP}.md"
+    d.write(rel, sample.fill_packet(d.read(rel), SCOPE))
+    d.gk("lock", WP)  # the operator checked the filled packet: its locked sections are fixed
+    d.commit(f"[{WP}] docs: fill and lock packet")
 
 
 def step_prework(d: Demo) -> None:
@@ -257,18 +262,17 @@ def step_postwork_range(d: Demo) -> None:
 
 def step_validate(d: Demo) -> None:
     """present-report -> acknowledge -> append (verified in the packet) -> commit (bound to HEAD)."""
-    d.gk("validator-gate", "present-report", WP, "PASS")
+    findings = Path(tempfile.mkdtemp(prefix="govkit-demo-report-")) / "findings.txt"
+    findings.write_text("pre-work PASS, post-work PASS (range), tests exit 0\n", encoding="utf-8")
+    d.gk("validator-gate", "present-report", WP, "PASS", "--report", str(findings))
     d.gk("validator-gate", "acknowledge", WP)
-    d.gk("validator-gate", "append", WP, expect=1)  # the report is not in the packet yet
-    rel = f".GOV/task_packets/{WP}.md"
-    text = d.read(rel)
-    report = ("\n### VALIDATION REPORT 1\nVerdict: PASS\n- Validator: demo validator\n"
-              "- Checked: pre-work PASS, post-work PASS (range), tests exit 0\n")
-    d.write(rel, text.replace("## VALIDATION_REPORTS\n", "## VALIDATION_REPORTS\n" + report, 1))
-    d.gk("validator-gate", "append", WP)
-    d.commit(f"docs: validation PASS [{WP}]")
-    d.gk("validator-gate", "commit", WP)
+    d.gk("validator-gate", "append", WP)   # writes the block into the packet and commits it
+    d.gk("validator-gate", "commit", WP)   # records HEAD (VALIDATED) and commits the state
     d.gk("gate-check", WP)
+    status = d.git("status", "--porcelain")
+    if status:
+        raise StageFailed(f"the tree is not clean after the validator:\n{status}")
+    d.out("  (git status: clean)")
 
 
 def step_audit(d: Demo) -> None:
@@ -286,7 +290,7 @@ DEMO_STEPS: list[Step] = [
     Step("base commit", "commit the governance workspace and the app skeleton", step_base_commit),
     Step("orchestrate", "spec v01.001, a signed refinement, PREPARE, the locked task packet",
          step_orchestrate),
-    Step("checkpoint", "commit packet + refinement (pre-work requires the checkpoint)",
+    Step("fill and lock", "fill the packet, lock it, commit (pre-work compares against it)",
          step_checkpoint),
     Step("pre-work", "the coder's gates before touching code (expect PASS)", step_prework),
     Step("code change", "edit src/app.py, which the packet puts in scope", step_code_change),
@@ -328,10 +332,8 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     env.pop("GIT_DIR", None)
     env.pop("GIT_WORK_TREE", None)
     env["GIT_TERMINAL_PROMPT"] = "0"
-    if not env.get("GOVKIT_AUDIT_KEY"):
-        # The demo's audit key lives outside its repository, in its own config home, so a demo
-        # never adds keys to the user's ~/.config.
-        env["XDG_CONFIG_HOME"] = str(Path(tempfile.mkdtemp(prefix="govkit-demo-config-")))
+    # The demo's audit key is made where every repository's key goes (outside the repository,
+    # in the user's config directory), so the workspace it leaves stays usable afterwards.
     # Make `python -m govkit` import this very govkit, installed or not.
     pkg_parent = str(Path(__file__).resolve().parents[2])
     extra = env.get("PYTHONPATH")
@@ -340,8 +342,9 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     steps = DEMO_STEPS if steps is None else steps
     out(f"govkit demo: work packet {WP} from an empty directory to a checked commit")
     out(f"workspace: {root}   (every govkit command below runs with --repo {root})")
-    if env.get("XDG_CONFIG_HOME") and not env.get("GOVKIT_AUDIT_KEY"):
-        out(f"audit key: under {env['XDG_CONFIG_HOME']}/govkit/keys/ (outside the repository)")
+    if not env.get("GOVKIT_AUDIT_KEY"):
+        home = env.get("XDG_CONFIG_HOME") or os.path.join(os.path.expanduser("~"), ".config")
+        out(f"audit key: under {home}/govkit/keys/ (outside the repository)")
     t0 = time.monotonic()
     done = 0
     for n, step in enumerate(steps, 1):

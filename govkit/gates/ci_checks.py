@@ -61,4 +61,5 @@ def run_checks(ws: Workspace, report: Report, names: list[str] | None = None,
         mine = report.findings[before:]
         summary.append({"check": name,
                         "errors": sum(f.severity == "error" for f in mine),
-                        "warnings": sum(f.severity == "warning" for f in mine)})
+                        "warnings": sum(f.severity == "warning" for f in mine),
+                        "codes": sorted({f.code for f in mine})})  # JUnit: which case a finding is

@@ -33,6 +33,9 @@ def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
     report.merge(check_spec(ws))
     report.merge(check_board(ws))
     check_forbidden(ws, report)
+    from govkit.gates.passed import check_validated_passed
+
+    check_validated_passed(ws, report)
     return report
 
 

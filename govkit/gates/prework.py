@@ -107,19 +107,44 @@ def _check_structure(ws: Workspace, pkt, rel: str, report: Report) -> None:
                     "set '- MERGE_BASE_SHA: <git merge-base main HEAD>'")
 
 
-def _check_filled(ws: Workspace, pkt, rel: str, report: Report) -> None:
-    """An active packet's required fields and scope carry real values, not template text."""
+# Fields and sections that must carry real values before work starts, besides
+# packet.required_fields: the guide's list (docs/user-guide.md, "Fill the packet"). The coder's
+# later sections (STATUS_HANDOFF, EVIDENCE_MAPPING, EVIDENCE, VALIDATION) are not checked here.
+MUST_FILL = ("RISK_TIER", "WHAT", "OUT_OF_SCOPE", "TEST_PLAN", "DONE_MEANS", "BOOTSTRAP",
+             "SKELETON")
+
+
+def _values(pkt, name: str) -> tuple[list[str], int | None] | None:
+    """The texts a field or section holds (its value, its list items, or its section's text
+    lines), with its line; None when the packet has neither."""
     from govkit.model.packet import list_after
 
-    for name in ws.config.get("packet.required_fields"):
-        f = pkt.md.field(name)
-        if f is None:
-            continue
+    f = pkt.md.field(name)
+    if f is not None:
+        if f.value.strip():
+            return [f.value], f.line
         items, _ = list_after(pkt.md, name)
-        values = [f.value] if f.value.strip() else [e.path + " " + e.note for e in items or []]
-        if values and all(is_placeholder(v) for v in values):
-            report.error("GK-PRE-PLACEHOLDER", f"{name} still holds template text: "
-                         f"{values[0].strip()}", rel, f.line, f"fill {name} in the packet")
+        return [e.path + " " + e.note for e in items or []], f.line
+    rng = pkt.md.section(name, exact=True)
+    if rng is None:
+        return None
+    texts = [t.strip().lstrip("-*+ ").strip() for _, t in pkt.md.text_in(rng[0] + 1, rng[1])]
+    return [t for t in texts if t], rng[0]
+
+
+def _check_filled(ws: Workspace, pkt, rel: str, report: Report) -> None:
+    """An active packet's required fields, sections and scope carry real values, not template
+    text."""
+    names = list(dict.fromkeys([*ws.config.get("packet.required_fields"), *MUST_FILL]))
+    for name in names:
+        found = _values(pkt, name)
+        if found is None:
+            continue
+        values, line = found
+        if not values or all(is_placeholder(v) for v in values):
+            shown = values[0].strip() if values else "(empty)"
+            report.error("GK-PRE-PLACEHOLDER", f"{name} still holds template text: {shown}",
+                         rel, line, f"fill {name} in the packet (and commit it)")
     scope = [e for e in (pkt.in_scope_paths or [])
              if not is_placeholder(e.path) and e.path.lower() != "path/to/file"]
     if not scope:

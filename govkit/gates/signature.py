@@ -30,6 +30,46 @@ def check_format(ws: Workspace, token: str, report: Report) -> bool:
     return True
 
 
+def token_time(token: str) -> float | None:
+    """The UTC time of a token's trailing DDMMYYYYHHMM, or None when it has none or it is no
+    real date (31 February)."""
+    import calendar
+
+    m = re.search(r"(\d{2})(\d{2})(\d{4})(\d{2})(\d{2})$", token or "")
+    if m is None:
+        return None
+    day, month, year, hour, minute = (int(g) for g in m.groups())
+    try:
+        from datetime import datetime
+
+        datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+    return float(calendar.timegm((year, month, day, hour, minute, 0, 0, 0, 0)))
+
+
+def check_window(ws: Workspace, token: str, report: Report, now: float) -> None:
+    """A token's date must lie within signature.window_seconds of now (either side): a token
+    dated next year, or last year, is not today's signature. 0 turns the rule off."""
+    window = float(ws.config.get("signature.window_seconds"))
+    if window <= 0:
+        return
+    when = token_time(token)
+    stamp = token_stamp(now)
+    if when is None:
+        report.error("GK-SIG-DATE", f"signature {token!r} does not end in a real date and time "
+                     f"(DDMMYYYYHHMM, UTC)", None, None,
+                     f"the operator types the time of signing, e.g. ...{stamp}")
+        return
+    delta = when - now
+    if abs(delta) > window:
+        side = "in the future" if delta > 0 else "in the past"
+        report.error("GK-SIG-WINDOW", f"signature {token} is dated {abs(delta) / 3600:.1f}h "
+                     f"{side}; it must lie within {window:g}s of now "
+                     f"(signature.window_seconds, UTC)", None, None,
+                     f"the operator signs with the current UTC time, e.g. ...{stamp}")
+
+
 def check_interval(ws: Workspace, ref_entry: dict, report: Report, now: float) -> None:
     """The configured minimum time between the recorded refinement and its signature."""
     minimum = float(ws.config.get("signature.min_interval_seconds"))

@@ -23,11 +23,14 @@ DIRTY = "dirty"
 
 
 def runs_dir(ws: Workspace) -> Path:
-    return ws.abs(ws.p("state_dir")) / "runs"
+    return ws.state_dir() / "runs"
 
 
 def record_rel(ws: Workspace, run_id: str) -> str:
-    return f"{ws.p('state_dir')}/runs/{run_id}.json"
+    """The run record's path as shown to the user (relative to the repository when inside)."""
+    import os
+
+    return os.path.relpath(runs_dir(ws) / f"{run_id}.json", ws.root)
 
 
 def save(ws: Workspace, rec: dict) -> None:

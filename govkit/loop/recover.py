@@ -23,7 +23,7 @@ def recover_runs(ws: Workspace, locked: bool = False) -> list[str]:
     if not locked:
         from govkit.store.lock import WorkspaceLock
 
-        lock = WorkspaceLock(ws.abs(ws.p("state_dir")) / "lock", timeout=0, command="recover")
+        lock = WorkspaceLock(ws.state_dir() / "lock", timeout=0, command="recover")
         try:
             lock.acquire()
         except LockTimeout:

@@ -59,7 +59,7 @@ def judge(ws: Workspace, wp: str, task: str, cs: dict, edits: list[FileEdit], re
     fails: list[str] = []
     provider = None
     try:
-        provider = make_provider(settings, ws.abs(ws.p("state_dir")))
+        provider = make_provider(settings, ws.state_dir())
         answer = provider.complete_json(task, load_schema(task), messages(task, wp, cs, edits),
                                         deadline_s=deadline)
         if answer.get("verdict") != "pass":

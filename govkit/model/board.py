@@ -41,3 +41,46 @@ def parse_board(doc: Text, md: MdDoc) -> Board:
         entries.append(BoardEntry(m.group(1) if m else None, m.group(2) if m else None, sec,
                                   item.text, item.line, item.depth))
     return Board(doc.path, doc, md, entries)
+
+
+def set_status(doc: Text, value: str) -> str | None:
+    """The packet text with its `Status:` field line set to value (None: no such line)."""
+    from govkit.model.markdown import parse
+
+    f = parse(doc).field("Status")
+    if f is None:
+        return None
+    lines = doc.text.split("\n")
+    line = lines[f.line - 1]
+    cut = line.rfind(f.value.strip()) if f.value.strip() else len(line.rstrip())
+    lines[f.line - 1] = line[:cut].rstrip() + " " + value
+    return "\n".join(lines)
+
+
+def set_board_entry(doc: Text, wp: str, section: str, token: str) -> str:
+    """The board with every top-level entry of wp removed and `- **[wp]** - [token]` added at
+    the end of the `## section` list (the section is added when missing)."""
+    from govkit.model.markdown import parse
+
+    md = parse(doc)
+    board = parse_board(doc, md)
+    lines = doc.text.split("\n")
+    drop = {e.line - 1 for e in board.entries if e.wp == wp and e.depth == 0}
+    entry = f"- **[{wp}]** - [{token}]"
+    h = next((x for x in md.headings if x.level == 2 and x.text.strip() == section), None)
+    if h is None:
+        out = [ln for i, ln in enumerate(lines) if i not in drop]
+        return "\n".join(out).rstrip("\n") + f"\n\n## {section}\n\n{entry}\n"
+    _, end = md.section_range(h)
+    at = end - 1
+    while at > h.line and not lines[at - 1].strip():
+        at -= 1
+    out = []
+    for i, ln in enumerate(lines):
+        if i == at:
+            out.append(entry)
+        if i not in drop:
+            out.append(ln)
+    if at >= len(lines):
+        out.append(entry)
+    return "\n".join(out)

@@ -92,9 +92,12 @@ def parse_record(raw: bytes, path: str) -> Record:
         raise ValueError("'prev' must be null or 64 hex digits")
     witness = data["witness"]
     if witness is not None:
-        if not isinstance(witness, dict) or set(witness) != {"seq", "hash"} or \
-                type(witness["seq"]) is not int or not isinstance(witness["hash"], str):
-            raise ValueError("'witness' must be null or {seq, hash}")
+        # trail: which trail (govkit.audit.witness.trail_id); absent in the first records.
+        if not isinstance(witness, dict) or not {"seq", "hash"} <= set(witness) <= \
+                {"seq", "hash", "trail"} or type(witness["seq"]) is not int or \
+                not isinstance(witness["hash"], str) or \
+                not isinstance(witness.get("trail", ""), (str, type(None))):
+            raise ValueError("'witness' must be null or {seq, hash, trail}")
     body = data["body"]
     if not isinstance(body, dict):
         raise ValueError("'body' must be an object")

@@ -37,6 +37,24 @@ class InitResult:
                 "created": self.created, "skipped": self.skipped, "notes": self.notes}
 
 
+def project_name(project: str | None, root: Path) -> str:
+    """The <Project> of the starter spec's name: --project, else the directory's name made
+    file-name safe (letters, digits, '_' and '-'); 'Project' when nothing is left."""
+    import re
+
+    if project is not None:
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}", project):
+            raise GovkitError(f"invalid project name {project!r}",
+                              hint="use letters, digits, '_' and '-' (e.g. --project Billing)")
+        return project
+    name = re.sub(r"[^A-Za-z0-9_-]+", "_", root.name).strip("_-")
+    return name[:64] or "Project"
+
+
+def starter_spec_name(project: str) -> str:
+    return f"{project}_Master_Spec_v01.000.md"
+
+
 def starter_spec_text(name: str = STARTER_SPEC) -> str:
     title = name[:-3].replace("_", " ")
     return f"""# {title}
@@ -97,7 +115,8 @@ def _templates() -> list[tuple[str, str]]:
     return out
 
 
-def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]]:
+def plan(cfg, root: Path, project: str | None = None
+         ) -> tuple[list[str], list[tuple[str, bytes]], list[str]]:
     """(directories, files as (rel, bytes), notes) that a complete layout needs."""
     from govkit.model import scaffold
     from govkit.model.spec import newest
@@ -130,7 +149,7 @@ def plan(cfg, root: Path) -> tuple[list[str], list[tuple[str, bytes]], list[str]
         spec_name = newest(existing) or existing[-1]
         notes.append(f"kept the existing Master Spec {prefix}{spec_name}")
     else:
-        spec_name = STARTER_SPEC
+        spec_name = starter_spec_name(project_name(project, root))
         if not fnmatch.fnmatchcase(spec_name, pattern):
             notes.append(f"the starter spec name {spec_name} does not match spec.file_pattern "
                          f"'{pattern}'; rename it")
@@ -164,9 +183,15 @@ def _no_file_in_the_way(root: Path, rels) -> None:
             break
 
 
+CI_FILES = {"github": (".github/workflows/govkit.yml", "github-workflow.yml")}
+
+
 def init_workspace(target: str | os.PathLike | None = None, with_config: bool = False,
-                   git_init: bool = True) -> InitResult:
+                   git_init: bool = True, ci: str | None = None,
+                   project: str | None = None) -> InitResult:
     root = Path(target or os.getcwd()).expanduser()
+    if project is not None:
+        project_name(project, root)  # bad input fails before anything is written
     if root.exists() and not root.is_dir():
         raise GovkitError("not a directory", path=str(root))
     root.mkdir(parents=True, exist_ok=True)
@@ -184,7 +209,7 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
 
     state_rel = cfg.path("state_dir")
     state = ws.safe_path(state_rel, "paths.state_dir")
-    _no_file_in_the_way(root, [state_rel, *plan(cfg, root)[0]])
+    _no_file_in_the_way(root, [state_rel, *plan(cfg, root, project)[0]])
     if not state.is_dir():
         state.mkdir(parents=True, exist_ok=True)
         result.created.append(state_rel.rstrip("/") + "/")
@@ -195,12 +220,18 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
         result.notes.append(f"created this repository's audit key {made} (mode 0600, outside "
                             "the repository; docs/audit.md says how to back up and rotate it)")
     with transaction(ws, "init") as tx:
-        dirs, files, notes = plan(cfg, root)
+        dirs, files, notes = plan(cfg, root, project)
         result.notes += notes
         if with_config:
             from govkit.util.templates import template_text
 
             files.insert(0, (config_mod.CONFIG_REL, template_text("govkit.yaml").encode("utf-8")))
+        if ci is not None:   # `--ci github`: the CI workflow, never over an existing file
+            from govkit.util.templates import template_text as _tt
+
+            rel_ci, name = CI_FILES[ci]
+            files.append((rel_ci, _tt(name).encode("utf-8")))
+            dirs.append(rel_ci.rsplit("/", 1)[0])
         for rel in sorted(set(dirs)):
             d = ws.safe_path(rel, "configured directory")
             if d.is_dir():
@@ -220,5 +251,48 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
         for rel, _, data in todo:
             tx.write(rel, data)
             result.created.append(rel)
+        attrs = _gitattributes(ws, cfg)
+        if attrs is not None:
+            tx.write(".gitattributes", attrs)
+            result.created.append(".gitattributes (merge rules)")
         tx.audit_data = {"skipped": len(result.skipped)}
+    _merge_driver(ws, result)
     return result
+
+
+def merge_rules(cfg) -> list[str]:
+    """Parallel WPs merge without conflicts: the signature audit and the board are
+    line-oriented (git's union), the compat gate log (JSON) has govkit's own driver."""
+    from govkit.actions.gatelog_merge import DRIVER
+
+    paths = cfg.data["paths"]
+    return [f"/{paths['signature_audit']} merge=union", f"/{paths['task_board']} merge=union",
+            f"/{paths['gate_log']} merge={DRIVER}"]
+
+
+def _gitattributes(ws, cfg) -> bytes | None:
+    """.gitattributes with the missing merge rules appended (None: nothing to add)."""
+    path = ws.safe_path(".gitattributes", ".gitattributes")
+    old = path.read_text(encoding="utf-8") if path.is_file() else ""
+    have = {ln.strip() for ln in old.splitlines()}
+    add = [r for r in merge_rules(cfg) if r not in have]
+    if not add:
+        return None
+    head = old if not old or old.endswith("\n") else old + "\n"
+    return (head + "# govkit: append-only governance files merge without conflicts\n"
+            + "\n".join(add) + "\n").encode("utf-8")
+
+
+def _merge_driver(ws, result: InitResult) -> None:
+    """Register the gate-log driver in this repository's git config (local, not committed)."""
+    import sys
+
+    from govkit.actions.gatelog_merge import DRIVER
+
+    if not ws.git.ok("rev-parse", "--git-dir"):
+        return
+    cmd = f'"{sys.executable}" -m govkit merge-gatelog %O %A %B'
+    ws.git.run("config", f"merge.{DRIVER}.name", "govkit gate log (append-only)")
+    ws.git.run("config", f"merge.{DRIVER}.driver", cmd)
+    result.notes.append(f"registered the git merge driver {DRIVER} (gate log) in .git/config; "
+                        "every clone runs `govkit init` once to register it")

@@ -1,4 +1,4 @@
-"""Renderings of a Report: text, json, gate block, SARIF, JUnit, HTML. No rules here.
+"""Renderings of a Report: text, json, gate block, GitHub commands, SARIF, JUnit, HTML. No rules here.
 
 Every string of a Report may come from the repository (file names, field values), so each
 rendering treats them as untrusted: text, the gate block, SARIF messages, JUnit and HTML show
@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import os
 
-from govkit import __version__
 from govkit.result import ERROR, WARNING, Finding, Report
 from govkit.util.escape import escape
 
-FORMATS = ("text", "json", "gate", "sarif", "junit", "html")
+FORMATS = ("text", "json", "gate", "github", "sarif", "junit", "html")
 
 _COLORS = {"PASS": "32", "FAIL": "31", ERROR: "31", WARNING: "33", "info": "36"}
 
@@ -80,56 +79,55 @@ def render_gate(report: Report) -> str:
     return "\n".join(out)
 
 
-def _uri(path: str) -> str:
-    """A repository path as a SARIF uri-reference: percent-encoded, so it holds no control
-    character, space or other byte a URI cannot carry, and decodes back to the exact path."""
-    from urllib.parse import quote
+def render_sarif(report: Report, root: str | None = None, exit_code: int | None = None,
+                 error: str | None = None) -> str:
+    from govkit.report.sarif import render_sarif as sarif
 
-    return quote(path, safe="/", errors="surrogateescape")
-
-
-def render_sarif(report: Report) -> str:
-    rules = sorted({f.code for f in report.findings})
-    level = {ERROR: "error", WARNING: "warning", "info": "note"}
-    results = []
-    for f in report.findings:
-        r = {"ruleId": f.code, "level": level[f.severity], "message": {"text": escape(f.message)}}
-        if f.path:
-            loc = {"artifactLocation": {"uri": _uri(f.path)}}
-            if f.line:
-                loc["region"] = {"startLine": f.line}
-            r["locations"] = [{"physicalLocation": loc}]
-        results.append(r)
-    doc = {
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {"name": "govkit", "version": __version__,
-                                "rules": [{"id": c} for c in rules]}},
-            "results": results,
-        }],
-    }
-    import json
-
-    return json.dumps(doc, indent=2, ensure_ascii=True)
+    return sarif(report, root, exit_code, error)
 
 
 def _xml(text: object) -> str:
-    """Untrusted text for an XML 1.0 attribute or text node: control characters (which XML
-    cannot hold, or would normalise away) escaped visibly first, then the markup."""
-    from html import escape as esc
+    from govkit.report.junit import xml
 
-    return esc(escape(text), quote=True)
+    return xml(text)
 
 
-def render_junit(report: Report) -> str:
-    errs = report.errors
-    body = "".join(
-        f'<failure type="{_xml(f.code)}" message="{_xml(f.message)}">{_xml(f.location())}</failure>'
-        for f in errs)
-    return (f'<?xml version="1.0" encoding="UTF-8"?>\n<testsuite name="govkit" tests="1" '
-            f'failures="{1 if errs else 0}" errors="0"><testcase name="{_xml(_title(report))}">'
-            f'{body}</testcase></testsuite>')
+def render_junit(report: Report, exit_code: int | None = None, error: str | None = None) -> str:
+    from govkit.report.junit import render_junit as junit
+
+    return junit(report, exit_code, error)
+
+
+def _gh_data(text: object) -> str:
+    """GitHub workflow-command data: %, CR and LF percent-encoded (GitHub decodes them), then
+    every other control or bidi character shown escaped, so the command stays one line."""
+    s = str(text).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    return escape(s)
+
+
+def _gh_prop(text: object) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_github(report: Report) -> str:
+    """GitHub Actions workflow commands (`::error file=F,line=N,title=CODE::message`), one per
+    finding, then the summary line."""
+    kind = {ERROR: "error", WARNING: "warning"}
+    out = []
+    for f in report.findings:
+        props = []
+        if f.path:
+            props.append(f"file={_gh_prop(f.path)}")
+            if f.line:
+                props.append(f"line={int(f.line)}")
+        props.append(f"title={_gh_prop(f.code)}")
+        msg = f.message + (f" (fix: {f.hint})" if f.hint else "")
+        out.append(f"::{kind.get(f.severity, 'notice')} {','.join(props)}::{_gh_data(msg)}")
+    summary = f"{_title(report)}: {report.verdict}"
+    if report.errors or report.warnings:
+        summary += f" ({len(report.errors)} error(s), {len(report.warnings)} warning(s))"
+    out.append(summary)
+    return "\n".join(out)
 
 
 def render_html(report: Report) -> str:
@@ -156,4 +154,6 @@ def render(report: Report, fmt: str, color: bool = False, verbosity: int = 0) ->
         return render_junit(report)
     if fmt == "html":
         return render_html(report)
+    if fmt == "github":
+        return render_github(report)
     return render_text(report, color=color, verbosity=verbosity)

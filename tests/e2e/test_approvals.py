@@ -10,7 +10,7 @@ import stat
 
 import pytest
 
-from support.orchkit import SIG, WP, codes, ok, ref_rel, setup
+from support.orchkit import SIG, WP, codes, ok, other_sig, ref_rel, setup
 from support.repo import git
 
 pytest.importorskip("cryptography")
@@ -72,7 +72,7 @@ def test_changed_refinement_unknown_key_replay_and_tamper(repo, gk, keyenv, tmp_
     good = (repo / f".GOV/approvals/{WP}.json").read_text()
     # Replay of WP's statement for another WP.
     (repo / ".GOV/approvals/WP-1-Other.json").write_text(good)
-    p = gk("record-signature", "WP-1-Other", "operator030120260900", "--json", cwd=repo)
+    p = gk("record-signature", "WP-1-Other", other_sig(2), "--json", cwd=repo)
     assert p.returncode == 1 and "GK-APPROVAL-WP" in codes(p)
     # Tampered statement.
     doc = json.loads(good)

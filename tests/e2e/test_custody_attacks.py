@@ -136,18 +136,12 @@ def test_attack3_merge_base_moved_past_out_of_scope_commit(repo, gk):
 
 
 def _validate(gk, repo):
-    for step in (("present-report", WP, "PASS"), ("acknowledge", WP)):
+    p = gk("post-work", WP, cwd=repo)   # the validated tree must be one that passed
+    assert p.returncode == 0, p.stdout + p.stderr
+    for step in (("present-report", WP, "PASS"), ("acknowledge", WP), ("append", WP),
+                 ("commit", WP)):
         p = gk("validator-gate", *step, cwd=repo)
         assert p.returncode == 0, p.stdout + p.stderr
-    text = packet(repo).read_text()
-    packet(repo).write_text(text.replace(
-        "## VALIDATION_REPORTS\n", "## VALIDATION_REPORTS\n### VALIDATION REPORT 1\n"
-        "Verdict: PASS\n", 1))
-    p = gk("validator-gate", "append", WP, cwd=repo)
-    assert p.returncode == 0, p.stdout + p.stderr
-    commit_all(repo, f"docs: validation report [{WP}]")
-    p = gk("validator-gate", "commit", WP, cwd=repo)
-    assert p.returncode == 0, p.stdout + p.stderr
 
 
 def test_attack7_deleted_committed_state_then_new_verdict(repo, gk):
@@ -167,7 +161,8 @@ def test_attack7_deleted_committed_state_then_new_verdict(repo, gk):
     assert p.returncode == 1 and "GK-VAL-WITNESS" in errors(p), messages(p)
     assert not (repo / STATE).exists()
     # The same with the file checked out from before the validator's commit (WP_APPENDED).
-    git(repo, "checkout", "HEAD~1", "--", STATE)
+    appended = git(repo, "log", "-1", "--format=%H", "--grep", "docs: validation report").strip()
+    git(repo, "checkout", appended, "--", STATE)
     assert "WP_APPENDED" in (repo / STATE).read_text()
     p = gk("validator-gate", "present-report", WP, "FAIL", "--json", cwd=repo)
     assert p.returncode == 1 and "GK-VAL-WITNESS" in errors(p), messages(p)

@@ -49,7 +49,7 @@ def test_drafted_refinement_passes_refinement_check(repo):
     # the signature is what is still missing
     signed = run_govkit("record-refinement", WP, cwd=repo)
     assert signed.returncode == 0, signed.stdout + signed.stderr
-    trail = (repo / ".GOV/audit/audit.jsonl").read_text()
+    trail = (repo / ".git/govkit/audit/audit.jsonl").read_text()
     assert '"command":"llm-refinement_draft"' in trail and '"answer_sha256"' in trail
 
 

@@ -46,8 +46,8 @@ def test_init_scaffolds_every_configured_path(tmp_path, gk):
             assert (target / rel).exists(), f"{key}: {rel}"
     assert (target / ".git/govkit/audit/audit.jsonl").is_file()
     assert json.loads((target / paths["gate_log"]).read_text()) == {"gate_logs": []}
-    assert (target / "Project_Master_Spec_v01.000.md").is_file()
-    assert "Project_Master_Spec_v01.000.md" in (target / paths["spec_current"]).read_text()
+    assert (target / "proj_Master_Spec_v01.000.md").is_file()   # the directory's name
+    assert "proj_Master_Spec_v01.000.md" in (target / paths["spec_current"]).read_text()
     board = (target / paths["task_board"]).read_text()
     for sec in ("Ready for Dev", "In Progress", "Done", "Blocked", "Stub Backlog (Not Activated)",
                 "Superseded (Archive)"):
@@ -120,7 +120,7 @@ def test_existing_spec_is_kept_and_pointed_at(repo, gk):
     (repo / "Handshake_Master_Spec_v02.124.md").write_text("# Spec\n\n## 1. One\n")
     p = gk("init", cwd=repo)
     assert p.returncode == 0
-    assert not (repo / "Project_Master_Spec_v01.000.md").exists()
+    assert not list(repo.glob("*_Master_Spec_v01.000.md"))
     assert "Handshake_Master_Spec_v02.125.md" in \
         (repo / ".GOV/roles_shared/SPEC_CURRENT.md").read_text()
     assert "kept the existing Master Spec" in p.stdout

@@ -47,7 +47,8 @@ def test_full_flow_produces_locked_packet_and_prework_passes(repo, gk):
     assert f"- USER_SIGNATURE: {SIG}" in text and f"**User Signature Locked:** {SIG}" in text
     assert f"- REFINEMENT_FILE: {ref_rel()}" in text and "- SPEC_BASELINE: Project_Master" in text
     assert "{{" not in text
-    assert "checkpoint packet+refinement" in git(repo, "log", "-1", "--format=%s")
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] chore: authorize"
+    assert git(repo, "status", "--porcelain") == ""
     assert git(repo, "status", "--porcelain", "--", f".GOV/task_packets/{WP}.md") == ""
     p = gk("pre-work", WP, "--json", cwd=repo)
     assert "GK-PRE-SIGNATURE" not in p.stdout and "GK-PRE-CHECKPOINT" not in p.stdout

@@ -128,7 +128,7 @@ def test_stamp_fills_before_sha(repo, gk, tmp_path):
 
 def test_dirty_run_record_blocks_runs_and_doctor_shows_it(repo, gk, tmp_path):
     rk.setup(repo)
-    runs = repo / ".GOV" / ".govkit" / "runs"
+    runs = repo / ".git" / "govkit" / "runs"  # the state dir lives in the git directory
     runs.mkdir(parents=True)
     (runs / "r1.json").write_text('{"id": "r1", "state": "dirty", "differences": '
                                   '["src/app.py: content differs from before the run"]}')

@@ -12,11 +12,13 @@ from support.orchkit import (
     AUDIT,
     LOG,
     SIG,
+    SIG_DATE,
     WP,
     age_records,
     codes,
     log,
     ok,
+    other_sig,
     ref_rel,
     set_record,
     setup,
@@ -43,14 +45,14 @@ def test_success_changes_exactly_two_lines_one_row_one_record(repo, gk):
     assert (b"- USER_SIGNATURE: <pending>", b"- USER_SIGNATURE: " + SIG.encode()) in changed
     lines = (repo / AUDIT).read_text().split("\n")
     sep = next(i for i, ln in enumerate(lines) if ln.startswith("|---"))
-    assert lines[sep + 1].startswith(f"| {SIG} | Orchestrator | 2026-01-01 09:00 | "
+    assert lines[sep + 1].startswith(f"| {SIG} | Orchestrator | {SIG_DATE} | "
                                      f"Task packet creation: {WP} |")
     assert len(lines) == len(audit_before.split("\n")) + 1
     rec = log(repo)[-1]
     assert rec["type"] == "SIGNATURE" and rec["signature"] == SIG
     assert rec["refinement_path"] == ref_rel() and rec["timestamp"].endswith("Z")
     # Signed once: a second signature for the WP is refused.
-    p = gk("record-signature", WP, "operator020120260900", "--json", cwd=repo)
+    p = gk("record-signature", WP, other_sig(), "--json", cwd=repo)
     assert p.returncode == 1 and "GK-SIG-ALREADY" in codes(p)
 
 
@@ -81,7 +83,7 @@ def test_minimum_interval_says_how_long_to_wait(repo, gk):
     _recorded(repo, gk, interval=None)  # default: 10 s
     snap = snapshot(repo)
     p = gk("record-signature", WP, SIG, cwd=repo)
-    assert p.returncode == 2 and "GK-SIG-INTERVAL" in p.stdout and "wait" in p.stdout
+    assert p.returncode == 1 and "GK-SIG-INTERVAL" in p.stdout and "wait" in p.stdout
     assert snapshot(repo) == snap
     age_records(repo, 60)
     ok(gk("record-signature", WP, SIG, cwd=repo))
@@ -225,6 +227,6 @@ def test_reuse_in_another_worktree_uncommitted(repo, gk, tmp_path):
 
 def test_refused_attempts_do_not_burn_the_token(repo, gk):
     _recorded(repo, gk, interval=None)
-    assert gk("record-signature", WP, SIG, cwd=repo).returncode == 2   # too early
+    assert gk("record-signature", WP, SIG, cwd=repo).returncode == 1   # too early
     age_records(repo, 60)
     ok(gk("record-signature", WP, SIG, cwd=repo))

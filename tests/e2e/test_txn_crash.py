@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from support.orchkit import AUDIT, LOG, SIG, WP, ok, ref_rel, setup, snapshot
+from support.orchkit import AUDIT, LOG, SIG, WP, ok, other_sig, ref_rel, setup, snapshot
 from support.repo import ROOT
 
 RELS = (LOG, AUDIT, None)
@@ -51,7 +51,7 @@ def test_crash_points_are_rolled_forward(repo, gk, point):
     assert state == "after"
     assert "completed interrupted transaction 'record-signature" in nxt.stderr
     # The lock left by the killed process was recovered, and the WP cannot be signed twice.
-    r = gk("record-signature", WP, "operator020120260900", cwd=repo)
+    r = gk("record-signature", WP, other_sig(), cwd=repo)
     assert r.returncode == 1 and "GK-SIG-ALREADY" in r.stdout
 
 

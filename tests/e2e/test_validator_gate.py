@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from support.repo import commit_all, git
 from support.wsfactory import edit, make_sample, packet
 
 WP = "WP-1-Demo"
@@ -14,19 +15,50 @@ def errs(p):
 
 
 def test_full_cycle_with_momentum_and_append_verification(repo, gk):
-    make_sample(repo)
+    (repo / ".GOV").mkdir()   # the config lands before the WP's merge base
     (repo / ".GOV/govkit.yaml").write_text("validator:\n  min_gate_interval_seconds: 0\n")
+    make_sample(repo)
     vg = lambda *a: gk("validator-gate", *a, "--json", cwd=repo)
     assert vg("append", WP).returncode == 1
     assert vg("present-report", WP, "PASS").returncode == 0
     assert "GK-VAL-ORDER" in errs(vg("append", WP))
     assert vg("acknowledge", WP).returncode == 0
+    # append commits what it writes: anything else uncommitted is refused.
+    (repo / "stray.txt").write_text("x\n")
+    p = vg("append", WP)
+    assert p.returncode == 1 and errs(p) == ["GK-VAL-DIRTY"]
+    (repo / "stray.txt").unlink()
+    # A packet without VALIDATION_REPORTS cannot hold the report: verified, not assumed.
+    edit(packet(repo), "## VALIDATION_REPORTS\n", "## NOTES\n")
+    commit_all(repo, "packet without reports")
     p = vg("append", WP)
     assert p.returncode == 1 and "GK-VAL-NOT-APPENDED" in errs(p)
-    edit(packet(repo), "## VALIDATION_REPORTS\n",
-         "## VALIDATION_REPORTS\n\n### VALIDATION REPORT 1\nVerdict: PASS\n")
+    edit(packet(repo), "## NOTES\n", "## VALIDATION_REPORTS\n")
+    commit_all(repo, "reports back")
     assert vg("append", WP).returncode == 0
+    text = packet(repo).read_text()
+    assert "### VALIDATION REPORT WP-1-Demo" in text and "- Verdict: PASS" in text
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] docs: validation report"
+    # The validated tree must be one post-work passed (durably recorded in the trail).
+    p = vg("commit", WP)
+    assert p.returncode == 1 and "GK-VAL-UNPASSED" in errs(p)
+    (repo / "src/app.py").write_text("def rule():\n    return False\n")
+    text = packet(repo).read_text()
+    for a, b in (("- <fill: requirement -> path:line>", "- rule 1.4 -> src/app.py:2"),
+                 ("- COMMAND: <paste>", "- COMMAND: python -m pytest"),
+                 ("- EXIT_CODE: <int>", "- EXIT_CODE: 0")):
+        text = text.replace(a, b)
+    packet(repo).write_text(text)
+    git(repo, "add", "-A")
+    assert gk("manifest", WP, "--write", cwd=repo).returncode == 0
+    commit_all(repo, "work")
+    p = gk("post-work", WP, "--json", cwd=repo)
+    assert p.returncode == 0, p.stdout
+    assert len(json.loads(p.stdout)["facts"]["passed_tree"]) == 40
     assert vg("commit", WP).returncode == 0
+    assert git(repo, "status", "--porcelain") == ""
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] chore: validated"
     state = json.loads((repo / ".GOV/validator_gates/WP-1-Demo.json").read_text())
     s = state["validation_sessions"][WP]
     assert s["status"] == "COMMITTED" and len(s["gates"][-1]["commit"]) == 40
@@ -34,6 +66,15 @@ def test_full_cycle_with_momentum_and_append_verification(repo, gk):
     assert "GK-VAL-COMMITTED" in errs(vg("present-report", WP, "FAIL"))
     assert gk("validator-gate", "reset", WP, "--confirm", cwd=repo).returncode == 1
     assert vg("status", WP).returncode == 0
+    # ci: the validated tree passed post-work here; a clone whose trail never saw that PASS
+    # reports the VALIDATED record (once it keeps a trail).
+    ci = lambda where: json.loads(gk("ci", "--json", cwd=where).stdout)["findings"]
+    assert "GK-CI-UNPASSED" not in [f["code"] for f in ci(repo)]
+    other = repo.parent / "other"
+    git(repo.parent, "clone", "-q", str(repo), str(other))
+    ci(other)   # the first governed command starts the clone's trail
+    found = [f for f in ci(other) if f["code"] == "GK-CI-UNPASSED"]
+    assert found and WP in found[0]["message"], ci(other)
 
 
 def test_momentum_and_broken_timestamps(repo, gk):

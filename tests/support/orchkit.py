@@ -12,7 +12,15 @@ from govkit.demo import sample
 from support.repo import commit_all
 
 WP = "WP-1-Orch"
-SIG = "operator010120260900"
+# Tokens dated now (signature.window_seconds refuses tokens far from the current UTC time).
+_NOW = datetime.now(UTC).replace(second=0, microsecond=0)
+SIG = "operator" + _NOW.strftime("%d%m%Y%H%M")
+SIG_DATE = _NOW.strftime("%Y-%m-%d %H:%M")  # the audit row's date of SIG
+
+
+def other_sig(minutes: int = 1) -> str:
+    """Another valid token of the same operator, `minutes` before SIG."""
+    return "operator" + (_NOW - timedelta(minutes=minutes)).strftime("%d%m%Y%H%M")
 LOG = ".GOV/roles/orchestrator/ORCHESTRATOR_GATES.json"
 AUDIT = ".GOV/roles_shared/SIGNATURE_AUDIT.md"
 CFG = ".GOV/govkit.yaml"

@@ -29,7 +29,7 @@ def setup(repo: Path, cfg: str = "", scope=("src/",), test_command: list[str] | 
     (gov / "govkit.yaml").write_text("loop:\n  test_command: " + json.dumps(cmd) + "\n"
                                      "  test_timeout_seconds: 20\n" + cfg)
     (repo / "check.py").write_text(check)
-    (repo / ".gitignore").write_text(".GOV/.govkit/\n.GOV/audit/\n")
+    (repo / ".gitignore").write_text(".GOV/.govkit/\n")
     src = repo / "src"
     src.mkdir(exist_ok=True)
     (src / "util.py").write_text("def helper():\n    return 1\n")
@@ -85,7 +85,7 @@ def fingerprint(repo: Path) -> dict:
 
 
 def runs(repo: Path) -> list[str]:
-    d = repo / ".GOV" / ".govkit" / "runs"
+    d = repo / ".git" / "govkit" / "runs"  # the state dir lives in the git directory
     return sorted(os.listdir(d)) if d.is_dir() else []
 
 

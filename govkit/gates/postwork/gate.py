@@ -19,7 +19,13 @@ from govkit.gates.postwork.locked import (
     scope_patterns,
     the_lock,
 )
-from govkit.gates.postwork.select import collect_changes, requires_manifest, select_mode, warn_unstaged
+from govkit.gates.postwork.select import (
+    collect_changes,
+    requires_manifest,
+    select_mode,
+    validated_commit,
+    warn_unstaged,
+)
 from govkit.gates.postwork.waivers import active_waivers, waived
 from govkit.model.common import is_placeholder
 from govkit.model.cor701 import GATE_CODES, GATE_NAMES
@@ -67,7 +73,8 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
         mb = None
     if base_ref is not None:
         range_arg = f"{mb or _merge_base_with(ws, base_ref)}..HEAD"
-    sel = select_mode(ws, pkt, state, range_arg, rev, report, merge_base=mb)
+    end = validated_commit(ws, pkt_wp) if lock is not None else None
+    sel = select_mode(ws, pkt, state, range_arg, rev, report, merge_base=mb, end=end)
     if sel is None:
         return report
     ds = collect_changes(ws, sel)
@@ -137,8 +144,14 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
     report.facts["gates"] = f"{passed}/{len(GATE_NAMES)} computed COR-701 gates pass"
     for g in GATE_NAMES:
         report.facts[f"gate {g}"] = f"{summary[g]} [{GATE_CODES[g]}]"
+    if report.passed:
+        from govkit.gates.passed import attest_pass, manifest_sha256
+
+        attest_pass(ws, pkt_wp, sel, manifest_sha256(pkt.doc.text, manifest.section), report)
     if not report.passed:
-        report.next_commands = [f"govkit manifest {wp} --write", f"govkit post-work {wp}"]
+        # A validated packet is final: never told to rewrite its (locked, validated) manifest.
+        report.next_commands = [f"govkit post-work {wp}"] if end else \
+            [f"govkit manifest {wp} --write", f"govkit post-work {wp}"]
     return report
 
 

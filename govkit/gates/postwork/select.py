@@ -52,7 +52,7 @@ class Selection:
 
 def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = None,
                 rev: str | None = None, report: Report | None = None,
-                merge_base: str | None = None) -> Selection | None:
+                merge_base: str | None = None, end: str | None = None) -> Selection | None:
     """Mode resolution (kernel-gates.md 9.7, with govkit's differences): explicit --range,
     --rev, staged, worktree, then packet MERGE_BASE_SHA / merge-base(main) / first parent."""
     from govkit.vcs import diffset
@@ -93,6 +93,8 @@ def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = No
         return None
     if merge_base:
         sha = git.rev_parse(merge_base)
+        if sha and end:
+            return Selection("range", "clean tree; locked merge base..validated commit", sha, end)
         if sha:
             return Selection("range", "clean tree; locked merge base..HEAD", sha, head)
         if report is not None:
@@ -119,6 +121,18 @@ def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = No
         report.error("GK-POST-MODE", "no staged/working changes and no git range to check",
                      hint="pass --range A..B")
     return None
+
+
+def validated_commit(ws: Workspace, wp: str) -> str | None:
+    """The commit the WP's last VALIDATED record names, when it is reachable from HEAD: after
+    a merge the WP's range ends there, never at HEAD (other WPs' merges are not its work)."""
+    from govkit.gates.validated import validated_witness
+
+    rec, _ = validated_witness(ws, wp)
+    sha = str((rec.body or {}).get("commit") or "") if rec is not None else ""
+    if len(sha) != 40 or ws.git.rev_parse(sha) is None:
+        return None
+    return sha if ws.git.ok("merge-base", "--is-ancestor", sha, "HEAD") else None
 
 
 def collect_changes(ws: Workspace, sel: Selection) -> DiffSet:

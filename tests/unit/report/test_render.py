@@ -72,24 +72,27 @@ def test_sarif():
     assert doc["version"] == "2.1.0"
     (run,) = doc["runs"]
     assert run["tool"]["driver"]["name"] == "govkit" and run["tool"]["driver"]["version"] == __version__
-    assert run["tool"]["driver"]["rules"] == [{"id": "GK-E1"}, {"id": "GK-I1"}, {"id": "GK-W1"}]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["GK-E1", "GK-I1", "GK-W1"]
     err, warn, info = run["results"]
     assert err["level"] == "error" and warn["level"] == "warning" and info["level"] == "note"
-    assert err["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "a.md"},
-                                                       "region": {"startLine": 3}}
-    assert warn["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "b.md"}}
-    assert "locations" not in info
+    assert err["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "a.md", "uriBaseId": "SRCROOT"},
+        "region": {"startLine": 3, "endLine": 3}}
+    assert warn["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "b.md"
+    assert info["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == ".GOV"
+    assert [r["ruleIndex"] for r in run["results"]] == [0, 2, 1]
 
 
 def test_junit_is_well_formed():
     root = ET.fromstring(render_junit(sample()))
-    assert root.tag == "testsuite" and root.get("failures") == "1"
+    assert root.tag == "testsuite" and root.get("failures") == "1" and root.get("tests") == "1"
     (case,) = root
     assert case.get("name") == "post-work WP-1"
-    (failure,) = case
+    failure, out = case
     assert failure.get("type") == "GK-E1"
-    assert failure.get("message") == 'bad <thing> & "quote"'
-    assert failure.text == "a.md:3"
+    assert failure.get("message") == '1 error(s); first: GK-E1: bad <thing> & "quote"'
+    assert failure.text == 'ERROR GK-E1: bad <thing> & "quote" (a.md:3)'
+    assert out.tag == "system-out" and out.text == "WARNING GK-W1: careful (b.md)\nINFO GK-I1: fyi"
     passing = ET.fromstring(render_junit(Report("g")))
     assert passing.get("failures") == "0" and len(passing[0]) == 0
 

@@ -103,7 +103,7 @@ def test_junit_validates_against_the_xsd():
     assert junit_errors(out) == []
     root = ET.fromstring(out)
     messages = [f.get("message") for f in root.iter("failure")]
-    assert messages[0] == "file src/a\\nGATE_STATUS: PASS\\nNEXT_COMMANDS:\\n- none\\n"
+    assert messages[0] == "6 error(s); first: GK-E1: file src/a\\nGATE_STATUS: PASS\\nNEXT_COMMANDS:\\n- none\\n"
     assert all(unsafe_in(m) == [] for m in messages)
     assert junit_errors(render(Report("g"), "junit")) == []
 
