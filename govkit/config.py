@@ -121,6 +121,12 @@ def _line_of(node, path: list) -> int | None:
 
     line = None
     for part in path:
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            line = node.start_mark.line + 1
+            continue
         if not isinstance(node, yaml.MappingNode):
             break
         for k, v in node.value:
@@ -167,7 +173,7 @@ def from_doc(root: Path, doc) -> Config:
     if store is not None:
         from govkit.store.cache import key
 
-        k = key("config", __version__, schema_raw, doc.raw)
+        k = key("config", "2", __version__, schema_raw, doc.raw)  # 2: duplicate keys, regexes
         data = store.get(k)
         if isinstance(data, dict):
             return Config(_merge(DEFAULTS, data), CONFIG_REL)
@@ -185,17 +191,108 @@ def _json_exact(data) -> bool:
         return False
 
 
+# Config values that are regular expressions: (key path, where '*' is every list item).
+REGEX_KEYS = (("wp_id_pattern",), ("signature", "token_pattern"),
+              ("forbidden_patterns", "*", "pattern"), ("audit", "redact_patterns", "*"))
+
+
+# A config is a few dozen values: anything near these limits is a mistake or an attack (an
+# alias "billion laughs" expands exponentially in the validator).
+MAX_NODES = 100_000
+MAX_DEPTH = 50
+_PLAIN = "write the values out plainly (see docs/user-guide.md#configuration)"
+
+
+def _shape_problem(root):
+    """(message, line, hint) for the first problem of a composed YAML node graph, else None: a key
+    given twice (PyYAML silently keeps the last), a recursive alias, too deep nesting, too many
+    nodes once aliases are expanded. Iterative, and each shared (aliased) node is walked once."""
+    import yaml
+
+    def kids(n):
+        if isinstance(n, yaml.MappingNode):
+            return [x for pair in n.value for x in pair]
+        return list(n.value) if isinstance(n, yaml.SequenceNode) else []
+
+    def line(n) -> int:
+        return n.start_mark.line + 1
+
+    size: dict[int, int] = {}
+    open_: set[int] = set()
+    stack = [(root, 1, False)]
+    while stack:
+        n, depth, done = stack.pop()
+        if done:
+            open_.discard(id(n))
+            size[id(n)] = 1 + sum(size[id(c)] for c in kids(n))
+            if size[id(n)] > MAX_NODES:
+                return f"expands to more than {MAX_NODES} values (aliases?)", line(n), _PLAIN
+            continue
+        if id(n) in size:
+            continue
+        if id(n) in open_:
+            return "an alias refers to its own anchor (a recursive structure)", line(n), _PLAIN
+        if depth > MAX_DEPTH:
+            return f"nested deeper than {MAX_DEPTH} levels", line(n), _PLAIN
+        if isinstance(n, yaml.MappingNode):
+            seen: dict = {}
+            for k, _ in n.value:
+                if isinstance(k, yaml.ScalarNode):
+                    ident = (k.tag, k.value)
+                    if ident in seen:
+                        return (f"duplicate key '{k.value}' (lines {seen[ident]} and {line(k)}); "
+                                "YAML would silently keep only the last", line(k),
+                                f"keep one '{k.value}' and delete the other")
+                    seen[ident] = line(k)
+        open_.add(id(n))
+        stack.append((n, depth, True))
+        stack.extend((c, depth + 1, False) for c in kids(n) if id(c) not in size)
+    return None
+
+
+def _regex_values(data: dict):
+    """(key path, value) of every configured regex (REGEX_KEYS) present in data."""
+    for keys in REGEX_KEYS:
+        found = [([], data)]
+        for part in keys:
+            nxt = []
+            for path, node in found:
+                if part == "*" and isinstance(node, list):
+                    nxt += [([*path, i], item) for i, item in enumerate(node)]
+                elif isinstance(node, dict) and part in node:
+                    nxt.append(([*path, part], node[part]))
+            found = nxt
+        yield from ((path, v) for path, v in found if isinstance(v, str))
+
+
+def _check_regexes(node, data: dict) -> None:
+    import re
+
+    for path, pattern in _regex_values(data):
+        try:
+            re.compile(pattern)
+        except (re.error, RecursionError, OverflowError, ValueError) as exc:
+            name = ".".join(map(str, path))
+            raise GovkitError(f"'{name}' is not a valid regular expression: {exc}",
+                              path=CONFIG_REL, line=_line_of(node, path),
+                              hint="fix the pattern (Python re syntax); quote it in single quotes "
+                                   "so YAML keeps backslashes") from None
+
+
 def _validated(doc, schema: dict) -> dict:
     import yaml
 
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         node = yaml.compose(doc.text, Loader=loader)
+        problem = _shape_problem(node) if node is not None else None
+        if problem is not None:
+            raise GovkitError(problem[0], path=CONFIG_REL, line=problem[1], hint=problem[2])
         data = yaml.load(doc.text, Loader=loader)
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, RecursionError) as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise GovkitError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=CONFIG_REL,
-                          line=mark.line + 1 if mark else None) from None
+        raise GovkitError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
+                          path=CONFIG_REL, line=mark.line + 1 if mark else None) from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -216,4 +313,5 @@ def _validated(doc, schema: dict) -> dict:
             msg = f"'{'.'.join(map(str, keypath)) or '(top)'}': {err.message}"
             hint = "see docs/user-guide.md#configuration"
         raise GovkitError(msg, path=CONFIG_REL, line=_line_of(node, keypath), hint=hint)
+    _check_regexes(node, data)
     return data

@@ -13,6 +13,26 @@ from govkit.util.paths import is_absolute_like
 from govkit.util.textio import Text, read_text
 
 
+def _exists(path: Path) -> bool:
+    """path.exists(), where a name the OS refuses (too long, ...) does not exist either."""
+    try:
+        return path.exists()
+    except (OSError, ValueError):
+        return False
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+# A WP id names files (<WP>.md, <WP>.json), branches and worktrees: keep it well below the
+# 255-byte file name limit of every common file system.
+MAX_WP_ID_BYTES = 128
+
+
 class Workspace:
     def __init__(self, root: Path, cfg: config_mod.Config | None = None):
         self.root = Path(root).resolve()
@@ -65,6 +85,9 @@ class Workspace:
             raise GovkitError(f"{what} must be repository-relative, got absolute path '{raw}'")
         if ".." in pp.parts:
             raise GovkitError(f"{what} '{raw}' leaves the repository ('..' is not allowed)")
+        if any(len(part.encode("utf-8", "surrogateescape")) > 255 for part in pp.parts):
+            raise GovkitError(f"{what} '{raw[:80]}...' has a name longer than 255 bytes, which no "
+                              "file system allows")
         full = self.root / pp
         try:
             resolved = full.resolve()
@@ -72,7 +95,7 @@ class Workspace:
             raise GovkitError(f"{what} '{raw}' cannot be resolved (symlink loop?)") from None
         if resolved != self.root and self.root not in resolved.parents:
             raise GovkitError(f"{what} '{raw}' resolves outside the repository through a symlink")
-        if must_exist and not full.exists():
+        if must_exist and not _exists(full):
             raise GovkitError(f"{what} '{raw}' does not exist")
         return full
 
@@ -83,10 +106,15 @@ class Workspace:
         if "/" in wp or "\\" in wp or ".." in wp or "\x00" in wp:
             raise GovkitError(f"invalid work packet id '{wp}': path characters ('/', '\\\\', '..') "
                               "are not allowed", hint="use the bare id, e.g. WP-1-Example")
-        if wp.lower().endswith(".md"):  # a file name, not an id (WP-1-Demo.md embeds WP-1-Demo)
+        if len(wp.encode("utf-8", "surrogatepass")) > MAX_WP_ID_BYTES:
+            raise GovkitError(f"work packet id is too long ({len(wp)} characters; at most "
+                              f"{MAX_WP_ID_BYTES} bytes): it names files, branches and worktrees",
+                              hint="use a short id such as WP-1-Example")
+        if wp.lower().endswith(".md"):
+            stem = wp[:-3]
             raise GovkitError(f"invalid work packet id '{wp}': a file name, not an id",
-                              hint=f"did you mean {wp[:-3]}?")
-        if not re.search(self.config.get("wp_id_pattern"), wp):
+                              hint=f"did you mean {stem}?")
+        if not re.fullmatch(self.config.get("wp_id_pattern"), wp):
             raise GovkitError(f"invalid work packet id '{wp}' (must match "
                               f"{self.config.get('wp_id_pattern')})",
                               hint="ids look like WP-1-Example or WP-1-Example-v2")
@@ -98,7 +126,7 @@ class Workspace:
         if key in self._texts:
             return self._texts[key]
         path = self.safe_path(rel, "artifact")
-        if optional and not path.exists():
+        if optional and not _exists(path):
             doc = None
         else:
             doc = read_text(path, rel, self.config.get("limits.max_artifact_bytes"), allow_empty)
@@ -162,18 +190,18 @@ class Workspace:
         active '-vN' packet through the traceability registry. Never a substring match."""
         wp = self.check_wp_id(wp)
         exact = self.packet_rel(wp)
-        if self.abs(exact).exists():
+        if _exists(self.abs(exact)):
             return exact, "exact"
         row = self.registry_map().get(wp)
         if row is not None:
             active = row.active.strip().strip("`")
             is_stub = active.replace("\\", "/").startswith(self.p("stubs_dir").rstrip("/") + "/")
-            if active and not is_stub and self.abs(active).is_file():  # stubs never execute
+            if active and not is_stub and _is_file(self.abs(active)):  # stubs never execute
                 self.safe_path(active, "registry Active Packet")
                 return active, f"traceability registry ({self.p('traceability_registry')}:{row.line})"
         stub = f"{self.p('stubs_dir')}/{wp}.md"
         hint = f"check the id; packets live in {self.p('task_packets_dir')}/"
-        if self.abs(stub).is_file():
+        if _is_file(self.abs(stub)):
             hint = f"{stub} is a stub: stubs are never executable; activate it (govkit stub activate {wp})"
         else:
             near = self.similar_packets(wp)
@@ -231,7 +259,7 @@ class Workspace:
         from govkit.model.registry import parse_registry
 
         rel = self.p("traceability_registry")
-        if not self.abs(rel).exists():
+        if not _exists(self.abs(rel)):
             return []
         return self._cached(("registry",), lambda: parse_registry(self.md(rel)))
 
@@ -244,7 +272,7 @@ class Workspace:
         from govkit.model.sigaudit import parse_signature_audit
 
         rel = self.p("signature_audit")
-        if not self.abs(rel).exists():
+        if not _exists(self.abs(rel)):
             return None
         return self._cached(("sigaudit",), lambda: parse_signature_audit(self.md(rel)))
 
@@ -259,7 +287,7 @@ class Workspace:
         """(spec name, MasterSpec) from SPEC_CURRENT, or (None, None); problems become error
         findings when a report is given."""
         rel = self.p("spec_current")
-        if not self.abs(rel).exists():
+        if not _exists(self.abs(rel)):
             if report is not None:
                 report.error("GK-SPEC-POINTER-MISSING", "spec pointer is missing", rel, None,
                              "create it naming the current Master Spec (govkit init writes one)")
@@ -273,7 +301,7 @@ class Workspace:
             return None, None
         d = self.config.get("spec.dir")
         spec_rel = ptr.name if d in (".", "") else f"{d}/{ptr.name}"
-        if not self.abs(spec_rel).is_file():
+        if not _is_file(self.abs(spec_rel)):
             if report is not None:
                 report.error("GK-SPEC-MISSING", f"spec pointer names '{ptr.name}', which does not exist",
                              rel, ptr.line, "fix the pointer or add the spec file")

@@ -3,11 +3,27 @@ The helpers themselves live in the importable tests/support package."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+from hypothesis.database import DirectoryBasedExampleDatabase
 
 from support.repo import commit_all, init_repo, run_govkit
+
+# Hypothesis profiles (the pytest plugin picks one with --hypothesis-profile=NAME). default:
+# derandomized, so CI sees the same cases every run; deep: ten times the cases, new ones each
+# run, failures kept in a database outside the repository. No deadline: CI machines are slow.
+_QUIET = [HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large,
+          HealthCheck.filter_too_much]
+settings.register_profile("default", deadline=None, derandomize=True, database=None,
+                          max_examples=100, suppress_health_check=_QUIET)
+settings.register_profile("deep", deadline=None, derandomize=False, max_examples=1000,
+                          suppress_health_check=_QUIET, database=DirectoryBasedExampleDatabase(
+                              os.path.join(tempfile.gettempdir(), "govkit-hypothesis-db")))
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ def _section_key(name: str) -> str | None:
 def check_board(ws: Workspace) -> Report:
     report = Report("board-check")
     rel = ws.p("task_board")
-    if not ws.abs(rel).is_file():
+    if not os.path.lexists(ws.abs(rel)):  # anything else there is read (and refused) below
         report.error("GK-BOARD-MISSING", "task board is missing", rel, None, "govkit init writes one")
         return report
     board = ws.board()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from govkit.errors import GovkitError
 from govkit.result import Report
 from govkit.util.globs import any_match
+from govkit.util.textio import read_bytes
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
@@ -59,9 +60,9 @@ def check_forbidden(ws: Workspace, report: Report | None = None) -> Report:
                   if any_match(rel, r.get("paths", ["**"])) and not any_match(rel, r.get("allow", []))]
         if not wanted:
             continue
-        try:
-            data = ws.abs(rel).read_bytes()
-        except OSError:
+        try:  # non-blocking: a FIFO where a tracked file was is skipped, never waited on
+            data = read_bytes(ws.abs(rel), rel)
+        except GovkitError:
             continue
         if b"\0" in data[:8192]:
             continue

@@ -38,8 +38,10 @@ def check_phases(ws: Workspace, wp: str, packet_rel: str | None = None) -> Repor
     skeleton = next((h for h in md.headings if heading_matches(h.text, "SKELETON")
                      and h.text.strip().upper() != MARKER), None)
     heading_lines = {h.line for h in md.headings}
+    # The marker is a whole source line of its own (not a heading, table cell or list item).
     approval = next((n for n, _ in md.text_lines
-                     if n not in heading_lines and src[n - 1].strip() == MARKER), None)
+                     if n not in heading_lines and 0 < n <= len(src)
+                     and src[n - 1].strip() == MARKER), None)
     impl = next((h for h in md.headings if _is_impl_heading(h.text)), None)
 
     if pkt.in_progress and not bootstrap:

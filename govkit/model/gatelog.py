@@ -33,6 +33,15 @@ def parse_gate_log(doc: Text | None, path: str) -> GateLog:
     if not isinstance(data, dict) or not isinstance(data.get("gate_logs", []), list):
         raise GovkitError('expected an object {"gate_logs": [...]}', path=path, line=1)
     entries = [e for e in data.get("gate_logs", []) if isinstance(e, dict)]
+    for n, e in enumerate(entries):
+        for k, v in e.items():
+            if "\x00" in k or (isinstance(v, str) and "\x00" in v):
+                # Values name paths, branches and worktrees: no OS call takes a NUL.
+                at = doc.text.find("\\u0000")
+                raise GovkitError(f"gate log entry {n + 1} ({e.get('type', '?')}): '{k}' contains "
+                                  "a NUL character", path=path,
+                                  line=doc.text.count("\n", 0, at) + 1 if at >= 0 else None,
+                                  hint="the log was edited by hand: restore it from git")
     return GateLog(path, entries, doc.text.endswith("\n"))
 
 

@@ -166,6 +166,23 @@ def plan(cfg, root: Path, project: str | None = None
     return dirs, files, notes
 
 
+def _no_file_in_the_way(root: Path, rels) -> None:
+    """GovkitError when a file (not a directory) stands where a configured directory, or one
+    of its parents, must be: mkdir would fail half-way with NotADirectoryError."""
+    for rel in rels:
+        cur = root
+        for part in Path(rel).parts:
+            cur = cur / part
+            if cur.is_dir():
+                continue
+            if cur.exists() or cur.is_symlink():
+                shown = cur.relative_to(root).as_posix()
+                raise GovkitError("expected a directory, found a file", path=shown,
+                                  hint=f"move {shown} away (govkit init needs a directory "
+                                       "there) and run govkit init again")
+            break
+
+
 CI_FILES = {"github": (".github/workflows/govkit.yml", "github-workflow.yml")}
 
 
@@ -192,6 +209,7 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
 
     state_rel = cfg.path("state_dir")
     state = ws.safe_path(state_rel, "paths.state_dir")
+    _no_file_in_the_way(root, [state_rel, *plan(cfg, root, project)[0]])
     if not state.is_dir():
         state.mkdir(parents=True, exist_ok=True)
         result.created.append(state_rel.rstrip("/") + "/")

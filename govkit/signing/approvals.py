@@ -90,7 +90,7 @@ def verify(ws: Workspace, wp: str, ref_rel: str) -> list[tuple[str, str, str | N
         sig = base64.b64decode(doc["signature"], validate=True)
         if not isinstance(st, dict) or any(k not in st for k in _FIELDS):
             raise KeyError("statement fields")
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, RecursionError) as exc:
         return [("GK-APPROVAL-INVALID", f"approval statement is malformed ({exc})", rel)]
     if st.get("format") != FORMAT:
         return [("GK-APPROVAL-INVALID", f"unknown statement format {st.get('format')!r}", rel)]

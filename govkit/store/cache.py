@@ -58,7 +58,7 @@ class Cache:
             if head != _digest(k, payload):
                 return None
             return json.loads(payload)
-        except (OSError, ValueError):
+        except (OSError, ValueError, RecursionError):
             return None
 
     def put(self, k: str, value) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import sys
 import threading
 import time
@@ -139,14 +140,35 @@ class FileLock:
 
     def _open(self) -> None:
         parent = os.path.dirname(self.path)
+        if os.path.isdir(self.path):
+            raise GovkitError("the lock file is a directory", path=self.path,
+                              hint="remove that directory (govkit creates the lock file itself) "
+                                   "and run the command again")
         try:
             os.makedirs(parent, exist_ok=True)
-            self.fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0),
-                              0o644)
+            # Non-blocking: a FIFO in its place must not hang the open (checked just below).
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0)
+                         | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0), 0o644)
+        except IsADirectoryError:
+            raise GovkitError("the lock file is a directory", path=self.path,
+                              hint="remove that directory and run the command again") from None
+        except (FileExistsError, NotADirectoryError):
+            raise GovkitError("cannot create the lock file: a file stands where a directory "
+                              "of its path should be", path=self.path,
+                              hint="remove that file (paths.state_dir must be a directory)"
+                              ) from None
         except OSError as exc:
             raise GovkitError(f"cannot open the lock file: {exc.strerror or exc}", path=self.path,
                               hint="make its directory writable and run the command again"
                               ) from None
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            os.close(fd)
+            raise GovkitError("the lock file is not a regular file", path=self.path,
+                              hint="remove it (govkit creates the lock file itself) and run the "
+                                   "command again")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        self.fd = fd
 
     def _try_lock(self, blocking: bool) -> bool:
         if _POSIX:
@@ -245,13 +267,20 @@ if hasattr(os, "register_at_fork"):
 def read_holder(path: Path | str) -> dict | None:
     """The holder info in a lock file, or None (free, cleared, or being written right now)."""
     try:
-        with open(path, "rb") as fh:
-            raw = fh.read(65536)
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except OSError:
         return None
     try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        raw = os.read(fd, 65536)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    try:
         info = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):
         return None
     return info if isinstance(info, dict) and "pid" in info else None
 

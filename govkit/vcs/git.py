@@ -45,7 +45,7 @@ class Git:
             proc = subprocess.run(cmd, cwd=self.root, capture_output=True, input=input,
                                   env={**_env(), **(env or {})})
         except FileNotFoundError:
-            raise GitError("git is not installed or not on PATH", hint="install git") from None
+            raise GitError("git not found on PATH", hint="install git, or put it on PATH") from None
         if check and proc.returncode != 0:
             msg = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitError(f"git {' '.join(args[:3])} failed: {msg[-1] if msg else proc.returncode}")
@@ -163,7 +163,7 @@ def find_root(start: Path) -> Path | None:
         p = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=start,
                            capture_output=True, env=_env())
     except FileNotFoundError:
-        raise GitError("git not found on PATH", hint="install git") from None
+        raise GitError("git not found on PATH", hint="install git, or put it on PATH") from None
     _counter["spawned"] += 1
     if p.returncode != 0:
         return None
