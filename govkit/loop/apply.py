@@ -67,32 +67,11 @@ def journal(ws: Workspace, edits: list[FileEdit], extra: list[str]) -> dict:
 
 
 def _write(path: Path, data: bytes, mode: int | None, dirs: set) -> None:
-    """atomic_write_bytes without the directory fsync, which the caller does once per directory
+    """An atomic write without the directory fsync, which the caller does once per directory
     at the end (a 20-file rollback would otherwise pay 40 fsyncs)."""
-    import tempfile
+    from govkit.store.atomic import atomic_write_bytes
 
-    from govkit.store.atomic import new_file_mode
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if mode is None:
-        try:
-            mode = os.stat(path).st_mode & 0o7777
-        except FileNotFoundError:
-            mode = new_file_mode()
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=str(path.parent))
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    atomic_write_bytes(path, data, mode=mode, sync_dir=False, refuse_read_only=False)
     dirs.add(path.parent)
 
 

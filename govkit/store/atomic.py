@@ -30,17 +30,22 @@ def new_file_mode() -> int:
     return 0o666 & ~_umask
 
 
-def atomic_write_bytes(path: Path | str, data: bytes) -> None:
+def atomic_write_bytes(path: Path | str, data: bytes, mode: int | None = None,
+                       sync_dir: bool = True, refuse_read_only: bool = True) -> None:
     """Write data to path via temp file + fsync + rename + dir fsync. Keeps an existing file's
-    mode; a new file gets 0o666 less the umask (mkstemp's 0600 is only for the temp file)."""
+    mode (or sets `mode`); a new file gets 0o666 less the umask (mkstemp's 0600 is only for the
+    temp file). sync_dir=False leaves the directory fsync to a caller that writes many files
+    (the loop's rollback syncs each directory once); refuse_read_only=False restores a file
+    whatever its mode (a rollback puts back what was there)."""
     path = Path(path)
     parent = path.parent
     parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = path.stat().st_mode & 0o7777
-    except FileNotFoundError:
-        mode = None
-    if path.exists() and not os.access(path, os.W_OK):
+    if mode is None:
+        try:
+            mode = path.stat().st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None
+    if refuse_read_only and path.exists() and not os.access(path, os.W_OK):
         raise GovkitError("file is read-only; nothing was written", path=str(path),
                           hint="make it writable (chmod u+w) and run the command again")
     import tempfile  # here, not at import: read-only gates never write
@@ -59,7 +64,8 @@ def atomic_write_bytes(path: Path | str, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
-    fsync_dir(parent)
+    if sync_dir:
+        fsync_dir(parent)
 
 
 def write_new(path: Path | str, data: bytes, mode: int = 0o666) -> None:
