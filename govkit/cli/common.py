@@ -33,9 +33,10 @@ class Ctx:
             from govkit.txn.recover import recover
 
             recover(self._ws)
-            from govkit.loop.recover import recover_runs
+            if (self._ws.state_dir() / "runs").is_dir():  # only then is the loop imported
+                from govkit.loop.recover import recover_runs
 
-            recover_runs(self._ws)  # a run killed earlier: roll back or confirm, and say which
+                recover_runs(self._ws)  # a run killed earlier: roll back or confirm, say which
         return self._ws
 
 
