@@ -72,11 +72,13 @@ def test_trail_lives_in_the_git_common_dir_and_is_signed(gov, gk):
     assert p.returncode == 0 and "hmac: verified" in p.stdout
 
 
-def test_init_makes_a_0600_key_outside_the_repo_and_says_where(repo, gk):
-    p = gk("init", cwd=repo)
+def test_init_makes_a_0600_key_outside_the_repo_and_says_where(repo, gk, tmp_path):
+    # A config home of its own: another test's repository can have the same root commit (same
+    # content, same second), and then its key would already be there.
+    home = tmp_path / "config-home"
+    p = gk("init", cwd=repo, env={"XDG_CONFIG_HOME": str(home)})
     assert p.returncode == 0
-    keys = list((CONFIG_HOME and __import__("pathlib").Path(CONFIG_HOME) / "govkit" / "keys")
-                .glob("*.key"))
+    keys = list((home / "govkit" / "keys").glob("*.key"))
     rid = (repo / ".git/govkit/repo-id").read_text().strip()
     key = next(k for k in keys if k.name == f"{rid}.key")
     assert rid == git(repo, "rev-list", "--max-parents=0", "HEAD").strip()
