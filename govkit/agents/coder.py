@@ -19,25 +19,14 @@ if TYPE_CHECKING:
 PROMPT = ("You are the coder of a governed work packet. Write a ChangeSet (JSON) that meets every "
           "DONE_MEANS item, touching only files inside IN_SCOPE_PATHS. For each edited file give "
           "mode add|modify|delete|rename, the full new text in `after` (or a unified diff in "
-          "`patch`), and for modify/delete/rename the `before_sha` shown for that file.")
-
-# Used only while govkit/schemas/changeset.v1.json (the loop's file) is not installed.
-_FALLBACK_SCHEMA = {
-    "type": "object", "required": ["message", "edits"],
-    "properties": {"message": {"type": "string", "minLength": 1},
-                   "edits": {"type": "array", "minItems": 1, "items": {
-                       "type": "object", "required": ["path", "mode"],
-                       "properties": {"path": {"type": "string"},
-                                      "mode": {"enum": ["add", "modify", "delete", "rename"]}}}}}}
-
+          "`patch`), and for modify/delete/rename the `before_sha` shown for that file. In "
+          "meta.evidence_mapping list one line per DONE_MEANS item: `<item> -> <path>:<line>`, "
+          "the line of the new text that meets it.")
 
 def changeset_schema() -> dict:
-    from govkit.llm import LLMError, load_schema
+    from govkit.llm import load_schema
 
-    try:
-        return load_schema("changeset")
-    except LLMError:
-        return _FALLBACK_SCHEMA
+    return load_schema("changeset")
 
 
 def excerpts(ws: Workspace, ref_rel: str) -> list[dict]:

@@ -10,7 +10,9 @@ The same request always gives the same answer. Rules (markers are searched in ev
 - changeset (the coder): from the facts after "INPUT (JSON):" (govkit/agents/coder.py writes
   them): the first file of `files` is modified (its text plus one line per DONE_MEANS item, in
   the file's comment syntax); with no files, the first IN_SCOPE path without glob characters is
-  added with those lines. before_sha is the blob id the coder was shown.
+  added with those lines. before_sha is the blob id the coder was shown. When the input carries
+  `feedback` (a failed earlier attempt of `govkit run --attempts N`), the message says so.
+  meta.evidence_mapping maps each DONE_MEANS item to the line written for it.
 - refinement_draft: prose for each section of `sections` built from the section's title.
 - report_draft: for each DONE_MEANS item, its first candidate location (`candidates`).
 """
@@ -98,6 +100,7 @@ def _changeset(facts: dict) -> dict:
         text = str(f.get("content", ""))
         if text and not text.endswith("\n"):
             text += "\n"
+        first = text.count("\n") + 1
         edit = {"path": f["path"], "mode": "modify", "after": text + _lines_for(f["path"], items, wp),
                 "before_sha": f.get("before_sha", "")}
     else:
@@ -106,9 +109,12 @@ def _changeset(facts: dict) -> dict:
             raise LLMError("schema", "stub coder: no concrete IN_SCOPE path to write",
                            hint="name a file (not only globs) in IN_SCOPE_PATHS")
         path = scope[0].rstrip("/")
+        first = 1
         edit = {"path": path, "mode": "add", "after": _lines_for(path, items, wp)}
-    return {"message": f"{wp}: implement DONE_MEANS (stub coder)", "author": "govkit-stub",
-            "edits": [edit]}
+    mapping = [f"{item} -> {edit['path']}:{first + i}" for i, item in enumerate(items)]
+    retry = ", retry after feedback" if str(facts.get("feedback") or "").strip() else ""
+    return {"message": f"{wp}: implement DONE_MEANS (stub coder{retry})", "author": "govkit-stub",
+            "edits": [edit], "meta": {"evidence_mapping": mapping}}
 
 
 def _refinement(facts: dict) -> dict:
