@@ -8,6 +8,7 @@ Prints its figures; docs/performance.md ("## Audit trail") records them with thi
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -97,6 +98,60 @@ def bench_verify(d: Path, n: int) -> None:
           f"exit {p.returncode}")
 
 
+_WITNESS_CHILD = """
+import statistics, sys, time
+sys.path.insert(0, sys.argv[1])
+from govkit.gates.audit_verify import check_witnesses
+from govkit.result import Report
+from govkit.workspace import Workspace
+times = []
+for _ in range(int(sys.argv[3])):
+    ws = Workspace.open(sys.argv[2])  # a new workspace each round: nothing cached
+    r = Report("ci")
+    t = time.perf_counter()
+    check_witnesses(ws, r)
+    times.append((time.perf_counter() - t) * 1000)
+assert not r.findings, [f.message for f in r.findings]
+print(statistics.median(times), min(times), r.facts["audit_witnesses"])
+"""
+
+
+def bench_witness(d: Path, records: int, commits: int) -> None:
+    """What the witness check adds to `govkit ci`: collect the witnesses (one git log over
+    `commits` commits, every other one carrying trailers) and verify the trail against them."""
+    from govkit.audit.witness import trail_id
+
+    repo = d / f"witness-{records}"
+    subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True)
+    (repo / ".GOV").mkdir()
+    (repo / ".GOV" / "README.md").write_text("governed\n")
+    trail = repo / ".git" / "govkit" / "audit"
+    trail.mkdir(parents=True)
+    make_trail(trail / "audit.jsonl", records)
+    heads = [json.loads(line)["hash"] for line in open(trail / "audit.jsonl", "rb")]
+    tid = trail_id(KEY, repo / ".git")
+    stream = []
+    for i in range(1, commits + 1):
+        msg = f"change {i}"
+        if i % 2 == 0:
+            seq = max(1, records * i // commits)
+            msg += (f"\n\nGovkit-Audit-Trail: {tid}\nGovkit-Audit-Seq: {seq}\n"
+                    f"Govkit-Audit-Head: {heads[seq - 1]}")
+        data = msg.encode()
+        stream.append(f"commit refs/heads/main\nmark :{i}\ncommitter b <b@x> {1700000000 + i} +0000\n"
+                      f"data {len(data)}\n".encode() + data + b"\n"
+                      + (f"from :{i - 1}\n".encode() if i > 1 else b"")
+                      + f"M 644 inline f{i % 50}.txt\ndata 2\n{i % 10}\n\n".encode())
+    subprocess.run(["git", "fast-import", "--quiet"], cwd=repo, input=b"".join(stream),
+                   check=True)
+    subprocess.run(["git", "checkout", "-q", "main"], cwd=repo, check=True)
+    env = dict(os.environ, GOVKIT_AUDIT_KEY=KEY.decode())
+    out = subprocess.run([sys.executable, "-c", _WITNESS_CHILD, str(ROOT), str(repo), "9"],
+                         capture_output=True, text=True, check=True, env=env).stdout.split()
+    print(f"witness check in ci: trail of {records:,} records, {commits} commits "
+          f"({int(out[2])} witnesses): {float(out[0]):.1f} ms median (min {float(out[1]):.1f})")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--pairs", type=int, default=500)
@@ -107,6 +162,8 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}, {os.cpu_count()} CPU(s), tmp dir {tmp}")
         bench_appends(d, args.pairs)
         bench_verify(d, args.records)
+        for records in (1000, 10000):
+            bench_witness(d, records, 500)
 
 
 if __name__ == "__main__":

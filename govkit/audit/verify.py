@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from govkit.audit import files
+from govkit.audit import files, vcache
 from govkit.audit.record import (
     GENESIS,
     HMAC_MISSING,
@@ -55,25 +55,75 @@ class Verifier:
         self.records = 0
         self.last_seq = 0
         self.where = ("", 0)
+        self.errors = 0
+        self.stopped = False
+        self.spans: list[list] = []       # [file name, bytes walked, lines walked] per file
+        self.seen_wit: dict[int, str] = {}  # witnessed seq -> the trail's hash there
 
     def error(self, code: str, message: str, hint: str = HINT) -> None:
+        self.errors += 1
         self.report.error(code, message, path=self.where[0], line=self.where[1] or None,
                           hint=hint)
         if not self.all:
             raise _Stop
 
     def walk(self, paths: list[Path]) -> None:
+        if self.stopped:
+            return
+        done = self.spans[:-1]
+        last = self.spans[-1] if self.spans else None
+        self.spans = list(done)
         try:
-            for path in paths:
-                self._file(path)
+            for i, path in enumerate(paths):
+                if i < len(done):
+                    continue  # wholly covered by the verified prefix (govkit.audit.vcache)
+                if last is not None and i == len(done):
+                    self._file(path, last[1], last[2])
+                else:
+                    self._file(path)
             self._finish()
         except _Stop:
             pass
 
-    def _file(self, path: Path) -> None:
+    # ---- resuming from a verified prefix (govkit.audit.vcache) ----------------------------
+    _STATE = ("expect_seq", "last_hash", "signed_seen", "unsigned_prefix", "records",
+              "last_seq")
+
+    def snapshot(self) -> dict:
+        out = {k: getattr(self, k) for k in self._STATE}
+        out["first_unsigned"] = list(self.first_unsigned)
+        out["open"] = [[seq, list(where)] for seq, where in self.open.items()]
+        out["wit"] = {str(k): v for k, v in self.seen_wit.items()}
+        return out
+
+    def resume(self, body: dict) -> bool:
+        """Take the state after the verified prefix; False when a witness names a record of
+        the prefix whose hash the cache does not hold (then only a full walk can judge it)."""
+        st = body["state"]
+        for k in self._STATE:
+            setattr(self, k, st[k])
+        self.first_unsigned = tuple(st["first_unsigned"])
+        self.open = {int(seq): tuple(where) for seq, where in st["open"]}
+        self.seen_wit = {int(k): v for k, v in st["wit"].items()}
+        self.spans = [list(s) for s in body["spans"]]
+        old = [s for s in self.wit if s <= self.last_seq]
+        if any(seq not in self.seen_wit for seq in old):
+            return False
+        try:
+            for seq in old:
+                self._witnessed(seq, self.seen_wit[seq])
+        except _Stop:
+            self.stopped = True
+        return True
+
+    def _file(self, path: Path, start: int = 0, line0: int = 0) -> None:
         shown = self.display(path)
+        span = [path.name, start, line0]
+        self.spans.append(span)
         with open(path, "rb") as fh:
-            for n, line in enumerate(fh, 1):
+            if start:
+                fh.seek(start)
+            for n, line in enumerate(fh, line0 + 1):
                 self.where = (shown, n)
                 if not line.endswith(b"\n"):
                     self.expect_seq = self.last_hash = None
@@ -83,6 +133,8 @@ class Verifier:
                                     "into a quarantine file, which `govkit doctor` reports")
                     continue
                 self._line(line)
+                span[1] += len(line)
+                span[2] = n
 
     def _line(self, line: bytes) -> None:
         try:
@@ -155,6 +207,7 @@ class Verifier:
         self.where = here
 
     def _witnessed(self, seq: int, h: str) -> None:
+        self.seen_wit[seq] = h
         for w in self.wit.pop(seq):
             if w.hash != h:
                 self._witness_error(w, f"{w.source} witnessed record {seq} with hash "
@@ -204,13 +257,26 @@ class Verifier:
 
 def verify_trail(path: Path, key: bytes | None, display=str, all_problems: bool = True,
                  checkpoint: dict | None = None, report: Report | None = None,
-                 witnesses=()) -> Report:
+                 witnesses=(), cached: bool = False) -> Report:
     """Verify the trail whose current file is `path` (rotated siblings included), and that
-    every witness (govkit.audit.witness) names a record on its chain."""
+    every witness (govkit.audit.witness) names a record on its chain. cached: start after the
+    verified prefix that an earlier clean walk stored (govkit.audit.vcache), and store the new
+    one; `govkit ci` does, `govkit audit verify` never does."""
     report = report or Report("audit-verify")
     chain = files.chain(path)
     v = Verifier(report, key, display, all_problems, checkpoint, witnesses)
+    use_cache = cached and key is not None and checkpoint is None
+    before = None
+    if use_cache:
+        body = vcache.load(path, key, chain)
+        if body is not None and not v.resume(body):
+            v = Verifier(report, key, display, all_problems, checkpoint, witnesses)
+        elif body is not None:
+            before = (body["spans"], len(v.seen_wit))
+        report.facts["resumed_at_seq"] = v.last_seq
     v.walk(chain)
+    if use_cache and not v.errors and before != (v.spans, len(v.seen_wit)):
+        vcache.save(path, key, chain, v.spans, v.snapshot())
     hmac_bad = any(f.code == "GK-AUDIT-HMAC" for f in report.errors)
     report.facts.update({"files": len(chain), "records": v.records, "last_seq": v.last_seq,
                          "hmac": "not checked (no key)" if key is None else

@@ -15,8 +15,9 @@ if TYPE_CHECKING:
 
 
 def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
-    """`govkit ci`: spec, board, forbidden patterns, and with base_ref the chain of custody of
-    REF..HEAD, judged with the config at REF."""
+    """`govkit ci`: spec, board, forbidden patterns, the audit trail against its witnesses, the
+    check modules, and with base_ref the chain of custody of REF..HEAD, judged with the config
+    at REF."""
     from govkit.gates.board import check_board
     from govkit.gates.spec import check_spec
 
@@ -36,6 +37,9 @@ def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
     from govkit.gates.passed import check_validated_passed
 
     check_validated_passed(ws, report)
+    from govkit.gates.audit_verify import check_witnesses
+
+    check_witnesses(ws, report)
     from govkit.gates.ci_checks import run_checks
 
     run_checks(ws, report)

@@ -314,3 +314,33 @@ def test_other_clones_witnesses_are_not_judged_here(gov, gk, tmp_path):
     p, doc = verify(gk, clone)
     assert p.returncode == 0, doc
     assert "GK-AUDIT-WITNESS-OTHER" in {f["code"] for f in doc["findings"]}
+
+
+def test_ci_resumes_its_verified_prefix_and_still_sees_a_cut_trail(gov, gk):
+    """`govkit ci` keeps a verified prefix (govkit.audit.vcache) so it walks only new records;
+    a trail cut under it is still a FAIL naming the commit that witnessed the lost record."""
+    sha = commit_witnessed(gov, gk, "work")
+    first = gk("ci", "--json", cwd=gov)
+    again = gk("ci", "--json", cwd=gov)
+    assert first.returncode == 0 and again.returncode == 0, first.stdout + first.stderr
+    facts = json.loads(again.stdout)["facts"]
+    assert facts["audit_resumed_at_seq"] > 0 and facts["audit_witnesses"] >= 1
+    assert (gov / ".git/govkit/audit/.verified.json").is_file()
+    trail = gov / TRAIL
+    lines = trail.read_bytes().splitlines(keepends=True)
+    trail.write_bytes(b"".join(lines[:3]))
+    cut = gk("ci", "--json", cwd=gov)
+    assert cut.returncode == 1, cut.stdout
+    found = [f for f in json.loads(cut.stdout)["findings"] if f["code"] == "GK-AUDIT-WITNESS"]
+    assert found and sha[:12] in found[0]["message"]
+
+
+def test_ci_in_a_fresh_clone_says_the_witnesses_are_not_judged_here(gov, gk, tmp_path):
+    commit_witnessed(gov, gk, "work")
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(gov), str(clone))
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "empty-config"))
+    p = gk("ci", "--json", "-v", cwd=clone, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    codes = {f["code"]: f["severity"] for f in json.loads(p.stdout)["findings"]}
+    assert codes.get("GK-AUDIT-NO-TRAIL") == "info"
