@@ -10,7 +10,8 @@ The same request always gives the same answer. Rules (markers are searched in ev
 - changeset (the coder): from the facts after "INPUT (JSON):" (govkit/agents/coder.py writes
   them): the first file of `files` is modified (its text plus one line per DONE_MEANS item, in
   the file's comment syntax); with no files, the first IN_SCOPE path without glob characters is
-  added with those lines. before_sha is the blob id the coder was shown.
+  added with those lines. before_sha is the blob id the coder was shown; meta.evidence_mapping
+  cites each item's line (`item -> path:line`).
 - refinement_draft: prose for each section of `sections` built from the section's title.
 - report_draft: for each DONE_MEANS item, its first candidate location (`candidates`).
 """
@@ -100,6 +101,7 @@ def _changeset(facts: dict) -> dict:
             text += "\n"
         edit = {"path": f["path"], "mode": "modify", "after": text + _lines_for(f["path"], items, wp),
                 "before_sha": f.get("before_sha", "")}
+        first = text.count("\n") + 1
     else:
         scope = [p for p in facts.get("in_scope", []) if not any(c in p for c in "*?[]{}")]
         if not scope:
@@ -107,8 +109,14 @@ def _changeset(facts: dict) -> dict:
                            hint="name a file (not only globs) in IN_SCOPE_PATHS")
         path = scope[0].rstrip("/")
         edit = {"path": path, "mode": "add", "after": _lines_for(path, items, wp)}
-    return {"message": f"{wp}: implement DONE_MEANS (stub coder)", "author": "govkit-stub",
-            "edits": [edit]}
+        first = 1
+    # Cite the line written for each item, as a coder must (post-work wants EVIDENCE_MAPPING).
+    mapping = [f"{item} -> {edit['path']}:{first + n}" for n, item in enumerate(items)]
+    out = {"message": f"{wp}: implement DONE_MEANS (stub coder)", "author": "govkit-stub",
+           "edits": [edit]}
+    if mapping:
+        out["meta"] = {"evidence_mapping": mapping}
+    return out
 
 
 def _refinement(facts: dict) -> dict:
