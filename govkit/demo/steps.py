@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from govkit.demo import texts
-from govkit.demo.kit import Demo, StageFailed, tree_hash
+from govkit.demo.kit import Demo, StageFailed, short_diff, tree_hash
 from govkit.demo.texts import WP1, WP2, WorkPacket
 
 
@@ -35,8 +35,6 @@ def step_keys(d: Demo) -> None:
     d.gk("keys", "init", "--key-dir", str(keys), "--key-id", texts.KEY_ID, "--trust")
     d.say(f"private key: {keys}/{texts.KEY_ID}.key (outside the repository; GOVKIT_KEY_DIR)")
     d.say(f"public key: .GOV/keys/{texts.KEY_ID}.pub; .GOV/govkit.yaml now trusts it:")
-    from govkit.demo.kit import short_diff
-
     for ln in short_diff(old, d.read(".GOV/govkit.yaml")):
         d.say("  " + ln)
 
@@ -215,10 +213,24 @@ def step_validate_2(d: Demo) -> None:
     validate(d, WP2)
 
 
+def _both_sides(d: Demo, branch: str) -> None:
+    """Say which files main and the branch both changed, and the merge rule git uses for each."""
+    base = d.git("merge-base", "HEAD", branch, show=False)
+    ours = set(d.git("diff", "--name-only", base, "HEAD", show=False).splitlines())
+    theirs = set(d.git("diff", "--name-only", base, branch, show=False).splitlines())
+    both = sorted(ours & theirs)
+    if not both:
+        return
+    attrs = d.git("check-attr", "merge", "--", *both, show=False).splitlines()
+    rules = [ln.replace(": merge: ", " (merge=") + ")" for ln in attrs]
+    d.say(f"both main and {branch} changed: " + ", ".join(rules))
+
+
 def step_merge(d: Demo) -> None:
     """Both WP branches into main: the gate log through govkit's merge driver, the signature
     audit and the board by git's union merge; then each WP's own range passes post-work."""
     for w in (WP1, WP2):
+        _both_sides(d, w.branch)
         d.git("merge", "--no-edit", "-q", w.branch)
         d.say(d.git("log", "-1", "--format=%h %s", show=False))
     d.clean()

@@ -99,7 +99,7 @@ def run_demo(directory: str | None = None, out: Callable[[str], None] = print,
     steps = DEMO_STEPS if steps is None else steps
     out(f"govkit demo: {WP1.wp} and {WP2.wp} from an empty directory to main, offline")
     out(f"workspace: {escape(home)}")
-    out(f"  repo/ main checkout; wt-<WP>/ one worktree per WP; keys/ the operator's private key; "
+    out("  repo/ main checkout; wt-<WP>/ one worktree per WP; keys/ the operator's private key; "
         "config/ the audit key")
     t0 = time.monotonic()
     done = 0

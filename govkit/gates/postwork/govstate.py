@@ -2,10 +2,11 @@
 
 The exact files govkit writes for this WP (gate log, signature audit, this WP's validator state,
 record files and signed approval, packet, refinement, board, registry, audit checkpoints) need
-no scope entry and no manifest, but only for the changes govkit itself makes: logs grow at the end, records and
-checkpoints are only added, a validator state never moves back. Every other file under the
-governance directory is judged like code (GK-GOV-EDIT unless the packet's scope names it), and
-the config that defines the rules is never changed by the work it judges (GK-GOV-CONFIG)."""
+no scope entry and no manifest, but only for the changes govkit itself makes: logs grow at the
+end, records and checkpoints are only added, a validator state never moves back. Every other
+file under the governance directory is judged like code (GK-GOV-EDIT unless the packet's scope
+names it), and the config that defines the rules is never changed by the work it judges
+(GK-GOV-CONFIG)."""
 
 from __future__ import annotations
 
