@@ -220,6 +220,7 @@ def _both_sides(d: Demo, branch: str) -> None:
     theirs = set(d.git("diff", "--name-only", base, branch, show=False).splitlines())
     both = sorted(ours & theirs)
     if not both:
+        d.say(f"no file changed on both main and {branch} since they forked")
         return
     attrs = d.git("check-attr", "merge", "--", *both, show=False).splitlines()
     rules = [ln.replace(": merge: ", " (merge=") + ")" for ln in attrs]
@@ -227,8 +228,9 @@ def _both_sides(d: Demo, branch: str) -> None:
 
 
 def step_merge(d: Demo) -> None:
-    """Both WP branches into main: the gate log through govkit's merge driver, the signature
-    audit and the board by git's union merge; then each WP's own range passes post-work."""
+    """Both WP branches into main. Files both sides changed merge by the rules `govkit init`
+    put in .gitattributes (board and signature audit: union; gate log: govkit's driver); then
+    each WP's own range passes post-work on main."""
     for w in (WP1, WP2):
         _both_sides(d, w.branch)
         d.git("merge", "--no-edit", "-q", w.branch)

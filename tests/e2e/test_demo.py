@@ -68,6 +68,7 @@ def test_demo_shows_the_run_loop_warnings_and_edits(ran):
     assert f"+- USER_APPROVAL_EVIDENCE: APPROVE REFINEMENT {WP1}" in out
     assert "profile: strict" in out or "profile strict" in out
     assert "merge=govkit-gatelog" in out
+    assert f"both main and feat/{WP2} changed: .GOV/roles_shared/TASK_BOARD.md (merge=union)" in out
 
 
 def test_demo_failing_run_rolls_back_byte_for_byte(ran):
