@@ -128,13 +128,43 @@ class Demo:
             self.out(f"    {escape(ln)}")
 
 
-def short_diff(old: str, new: str, limit: int = 16) -> list[str]:
-    """The changed lines (-/+) without context or headers; at most `limit` lines."""
-    lines = [ln for ln in difflib.unified_diff(old.splitlines(), new.splitlines(), n=0,
-                                               lineterm="")
-             if not ln.startswith(("---", "+++", "@@"))]
+    def show_commit_diff(self, rel: str, at: Path | None = None, rev: str = "HEAD",
+                         limit: int = 16, who: str = "govkit", per_hunk: int = 0) -> None:
+        """What commit `rev` changed in one file, as a short diff (e.g. what govkit wrote into
+        a packet)."""
+        old = self.git("show", f"{rev}^:{rel}", at=at, show=False)
+        new = self.git("show", f"{rev}:{rel}", at=at, show=False)
+        self.out(f"  {escape(rel)} in {rev} ({who})")
+        for ln in short_diff(old, new, limit, per_hunk):
+            self.out(f"    {escape(ln)}")
+
+
+def short_diff(old: str, new: str, limit: int = 16, per_hunk: int = 0) -> list[str]:
+    """The changed lines (-/+) without context or headers; at most `limit` lines, and with
+    per_hunk at most that many removed and added lines of each hunk (so every place shows)."""
+    lines: list[str] = []
+    hunk: list[str] = []
+    skipped = 0
+
+    def flush() -> None:
+        nonlocal skipped
+        keep = hunk if not per_hunk else (
+            [h for h in hunk if h[0] == "-"][:per_hunk] + [h for h in hunk if h[0] == "+"][:per_hunk])
+        skipped += len(hunk) - len(keep)
+        lines.extend(keep)
+        hunk.clear()
+
+    for ln in difflib.unified_diff(old.splitlines(), new.splitlines(), n=0, lineterm=""):
+        if ln.startswith("@@"):
+            flush()
+        elif not ln.startswith(("---", "+++")):
+            hunk.append(ln)
+    flush()
     if len(lines) > limit:
-        lines = lines[:limit] + [f"... ({len(lines) - limit} more changed line(s))"]
+        skipped += len(lines) - limit
+        lines = lines[:limit]
+    if skipped:
+        lines.append(f"... ({skipped} more changed line(s))")
     return lines
 
 

@@ -110,7 +110,9 @@ def validate(d: Demo, w: WorkPacket) -> None:
     d.gk("validator-gate", "present-report", w.wp, "PASS", "--report", str(findings), at=at)
     d.gk("validator-gate", "acknowledge", w.wp, at=at)
     d.gk("validator-gate", "append", w.wp, at=at)
+    d.show_commit_diff(w.packet, at, who="govkit: the report block", limit=10)
     d.gk("validator-gate", "commit", w.wp, at=at)
+    d.show_commit_diff(w.packet, at, who="govkit: the packet's Status", limit=4)
     d.clean(at)
 
 
@@ -136,10 +138,9 @@ def step_run_agent(d: Demo) -> None:
     p = d.gk("run", WP1.wp, "--agent", at=at)
     run_phases(d, p.stderr)
     d.say(d.git("log", "-1", "--format=%h %s", at=at, show=False))
-    diff = d.git("show", "--format=", "-U0", "HEAD", "--", WP1.path, at=at, show=False)
-    for ln in diff.splitlines():
-        if ln.startswith(("+", "-")) and not ln.startswith(("+++", "---")):
-            d.say("  " + ln)
+    d.show_commit_diff(WP1.path, at, who="the stub coder's ChangeSet")
+    d.show_commit_diff(WP1.packet, at, who="govkit: manifest, evidence mapping, evidence",
+                       per_hunk=2)
 
 
 def step_validate_1(d: Demo) -> None:

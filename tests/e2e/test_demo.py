@@ -165,3 +165,15 @@ def test_tree_hash_sees_content_mode_and_index(tmp_path):
     os.chmod(tmp_path / "a", 0o644)
     (tmp_path / "a").write_text("y")
     assert tree_hash(tmp_path, "idx", "head") != h
+
+
+def test_short_diff_shows_every_changed_place_within_its_limits():
+    from govkit.demo.kit import short_diff
+
+    old = "\n".join(f"l{n}" for n in range(40))
+    new = old.replace("l1\n", "L1\n").replace("l20\nl21\nl22", "M20\nM21\nM22")
+    assert short_diff(old, new) == ["-l1", "+L1", "-l20", "-l21", "-l22", "+M20", "+M21", "+M22"]
+    assert short_diff(old, new, per_hunk=1) == ["-l1", "+L1", "-l20", "+M20",
+                                                "... (4 more changed line(s))"]
+    assert short_diff(old, new, limit=3) == ["-l1", "+L1", "-l20", "... (5 more changed line(s))"]
+    assert short_diff(old, old) == []
