@@ -188,6 +188,9 @@ def step_failing_run(d: Demo) -> None:
           "'Goodbye, ')")
     before = _fingerprint(d, at)
     p = d.gk("run", WP2.wp, "--changeset", cs, at=at, expect=1)
+    hints = [ln for ln in p.stdout.splitlines() if ln.startswith("  fix: ")]
+    if hints:   # the test's output tail (escaped: one line); its last line says what failed
+        d.say("  test output: ..." + hints[0].rsplit("\\n", 1)[-1])
     run_phases(d, p.stderr)
     for ln in p.stdout.splitlines():
         if ln.startswith("rollback:"):

@@ -74,6 +74,7 @@ def test_demo_shows_the_run_loop_warnings_and_edits(ran):
 def test_demo_failing_run_rolls_back_byte_for_byte(ran):
     out, root = ran[0].stdout, ran[1]
     assert f"run {WP2}: FAIL" in out and "GK-RUN-TEST" in out
+    assert "AssertionError: farewell('Ada') returned 'Bye, Ada'" in out
     assert re.search(r"^ +tests +FAIL", out, re.M)
     assert re.search(r"^  rollback: verified: \d+ file\(s\) restored byte for byte", out, re.M)
     m = re.search(r"tree hash before: ([0-9a-f]{16})  after: ([0-9a-f]{16})", out)
