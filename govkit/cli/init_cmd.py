@@ -64,9 +64,11 @@ def init(directory, with_config, ci, project, agents, as_json):
 @cli.command("demo")
 @click.argument("directory", required=False, type=click.Path(file_okay=False))
 def demo(directory):
-    """Walk one work packet through every gate in a fresh repository (offline).
+    """Walk two work packets from `govkit init` to a merged main, offline (stub LLM).
 
-    DIRECTORY must not exist or be empty (default: a new temporary directory, printed).
+    Strict profile, an operator key, one worktree per WP, `govkit run`, a failing run rolled
+    back, the validator's steps, both WPs merged. DIRECTORY must not exist or be empty
+    (default: a new temporary directory, printed); it gets repo/, the worktrees and the keys.
     Exit 0 when every stage gave its expected verdict, 1 naming the stage that did not.
     """
     from govkit.demo.tour import run_demo

@@ -1,4 +1,4 @@
-"""A small, valid .GOV workspace: used by `govkit demo`, the tests and the benchmarks.
+"""A small, valid .GOV workspace: used by the tests and the benchmarks.
 
 Every text is built from the canonical templates where one exists, so the sample proves the
 templates and the parsers agree.
@@ -144,7 +144,7 @@ def write_wp(root: Path, wp: str, branch: str, merge_base: str, signature: str =
                                        str(audit)))
 
 
-# ---- additions for `govkit demo` and benchmarks/ (existing builders above are unchanged) -----
+# ---- additions for the tests and benchmarks/ (existing builders above are unchanged) --------
 
 def packet_fill_replacements(scope: tuple[str, ...] = ("src/app.py",),
                              status: str = "Ready for Dev") -> dict[str, str]:

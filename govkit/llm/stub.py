@@ -113,7 +113,7 @@ def _changeset(facts: dict) -> dict:
         edit = {"path": path, "mode": "add", "after": _lines_for(path, items, wp)}
     mapping = [f"{item} -> {edit['path']}:{first + i}" for i, item in enumerate(items)]
     retry = ", retry after feedback" if str(facts.get("feedback") or "").strip() else ""
-    return {"message": f"{wp}: implement DONE_MEANS (stub coder{retry})", "author": "govkit-stub",
+    return {"message": f"implement DONE_MEANS (stub coder{retry})", "author": "govkit-stub",
             "edits": [edit], "meta": {"evidence_mapping": mapping}}
 
 

@@ -189,3 +189,28 @@ def test_attack6_on_a_branch_in_a_worktree(repo, gk, tmp_path):
     assert ".GOV/validator_gates/helper.py" in messages(out["rev"])
     # main never saw the change; the branch's range is what is judged.
     assert not (repo / ".GOV/validator_gates/helper.py").exists()
+
+
+APPROVAL = ".GOV/approvals/WP-1-Demo.json"
+
+
+def test_this_wps_signed_approval_added_in_the_range_passes(repo, gk):
+    # `govkit approve WP` writes it before the authorize commit, which lies inside the WP's range.
+    base = _base(repo)
+    _legit(repo)
+    write(repo, APPROVAL, '{"wp": "WP-1-Demo", "sig": "x"}\n')
+    _every_mode(gk, repo, base, None)
+
+
+def test_this_wps_approval_edited_fails(repo, gk):
+    base = _base(repo, {APPROVAL: '{"wp": "WP-1-Demo", "sig": "x"}\n'})
+    _legit(repo)
+    write(repo, APPROVAL, '{"wp": "WP-1-Demo", "sig": "forged"}\n')
+    _every_mode(gk, repo, base, "GK-GOV-RECORD-EDIT")
+
+
+def test_another_wps_approval_is_judged_like_code(repo, gk):
+    base = _base(repo)
+    _legit(repo)
+    write(repo, ".GOV/approvals/WP-9-Other.json", "{}\n")
+    _every_mode(gk, repo, base, "GK-GOV-EDIT")

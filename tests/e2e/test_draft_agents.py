@@ -10,18 +10,26 @@ from pathlib import Path
 import pytest
 
 from support.llmserver import FakeLLM, ok
-from support.repo import run_govkit
 
-WP = "WP-1-Demo"
+WP = "WP-1-Greeting"      # validated and merged by the demo
+NEW = "WP-3-Drafted"      # no refinement yet
 REF = f".GOV/refinements/{WP}.md"
+_KEYS: dict = {}          # the demo keeps its audit key in its own directory
 
 
 @pytest.fixture(scope="module")
 def demo_dir(tmp_path_factory) -> Path:
-    d = tmp_path_factory.mktemp("demo") / "repo"
-    p = run_govkit("demo", str(d), timeout=180)
+    d = tmp_path_factory.mktemp("demo") / "tour"
+    p = run_govkit("demo", str(d), timeout=300)
     assert p.returncode == 0, p.stdout + p.stderr
-    return d
+    _KEYS.update(XDG_CONFIG_HOME=str(d / "config"), GOVKIT_KEY_DIR=str(d / "keys"))
+    return d / "repo"
+
+
+def run_govkit(*args, env=None, **kw):
+    from support.repo import run_govkit as run
+
+    return run(*args, env={**_KEYS, **(env or {})}, **kw)
 
 
 @pytest.fixture
@@ -38,16 +46,16 @@ def tree_hashes(root: Path) -> dict:
 
 
 def test_drafted_refinement_passes_refinement_check(repo):
-    p = run_govkit("draft", "refinement", WP, "--section", "1", "--section", "2", "--force", cwd=repo)
+    p = run_govkit("draft", "refinement", NEW, "--section", "1", "--section", "2", cwd=repo)
     assert p.returncode == 0, p.stdout + p.stderr
-    text = (repo / REF).read_text()
+    text = (repo / f".GOV/refinements/{NEW}.md").read_text()
     assert "USER_SIGNATURE: <pending>" in text and text.count("#### ANCHOR") == 2
     assert text.isascii()
-    check = run_govkit("refinement-check", WP, "--json", cwd=repo)
+    check = run_govkit("refinement-check", NEW, "--json", cwd=repo)
     data = json.loads(check.stdout)
     assert check.returncode == 0 and data["verdict"] == "PASS", check.stdout
     # the signature is what is still missing
-    signed = run_govkit("record-refinement", WP, cwd=repo)
+    signed = run_govkit("record-refinement", NEW, cwd=repo)
     assert signed.returncode == 0, signed.stdout + signed.stderr
     trail = (repo / ".git/govkit/audit/audit.jsonl").read_text()
     assert '"command":"llm-refinement_draft"' in trail and '"answer_sha256"' in trail
@@ -94,13 +102,13 @@ def test_report_draft_maps_done_means_without_a_verdict(repo):
     p = run_govkit("draft", "report", WP, cwd=repo)
     assert p.returncode == 0, p.stdout + p.stderr
     text = (repo / f".GOV/reports/{WP}.draft.md").read_text()
-    assert "- rule 1.4 holds -> src/app.py:" in text
+    assert "- greet() cites spec 4.1 -> src/greet.py:" in text
     assert "Verdict: PASS" not in text and "VERDICT: <pending" in text
 
 
 def test_report_draft_citing_a_missing_line_writes_nothing(repo):
-    answer = json.dumps({"items": [{"item": "rule 1.4 holds", "note": "",
-                                    "evidence": [{"path": "src/app.py", "line": 999}]}]})
+    answer = json.dumps({"items": [{"item": "greet() cites spec 4.1", "note": "",
+                                    "evidence": [{"path": "src/greet.py", "line": 999}]}]})
     with FakeLLM([ok(answer)]) as fake:
         (repo / ".GOV/govkit.yaml").write_text(
             (repo / ".GOV/govkit.yaml").read_text()

@@ -41,7 +41,7 @@ def test_agent_run_succeeds_and_commits_its_changeset(repo, gk, tmp_path):
     assert rep["verdict"] == "PASS" and rep["facts"]["attempts"] == 1
     assert git(repo, "rev-parse", "HEAD~1").strip() == head
     subject = git(repo, "log", "-1", "--format=%s").strip()
-    assert subject == f"[{WP}] {WP}: implement DONE_MEANS (stub coder)"
+    assert subject == f"[{WP}] implement DONE_MEANS (stub coder)"
     changed = git(repo, "show", "--name-only", "--format=", "HEAD").split()
     assert any(c.startswith("src/") for c in changed)
     assert counter.read_text() == "1"

@@ -1,11 +1,12 @@
 """Governance files in a WP's diff: exempt from scope and manifest only as govkit writes them.
 
-The exact files govkit writes for this WP (gate log, signature audit, this WP's validator state
-and record files, packet, refinement, board, registry, audit checkpoints) need no scope entry
-and no manifest, but only for the changes govkit itself makes: logs grow at the end, records and
-checkpoints are only added, a validator state never moves back. Every other file under the
-governance directory is judged like code (GK-GOV-EDIT unless the packet's scope names it), and
-the config that defines the rules is never changed by the work it judges (GK-GOV-CONFIG)."""
+The exact files govkit writes for this WP (gate log, signature audit, this WP's validator state,
+record files and signed approval, packet, refinement, board, registry, audit checkpoints) need
+no scope entry and no manifest, but only for the changes govkit itself makes: logs grow at the
+end, records and checkpoints are only added, a validator state never moves back. Every other
+file under the governance directory is judged like code (GK-GOV-EDIT unless the packet's scope
+names it), and the config that defines the rules is never changed by the work it judges
+(GK-GOV-CONFIG)."""
 
 from __future__ import annotations
 
@@ -60,6 +61,8 @@ def gov_files(ws: Workspace, wp: str, packet_rel: str) -> GovFiles:
              ws.p("gate_log"): "gatelog", ws.p("signature_audit"): "sigaudit",
              ws.p("legacy_validator_gates"): "validator",
              f"{ws.p('validator_gates_dir').rstrip('/')}/{wp}.json": "validator",
+             # `govkit approve WP` writes it and the authorize commit carries it: only added.
+             f"{ws.p('approvals_dir').rstrip('/')}/{wp}.json": "records",
              CONFIG_REL: "config"}
     # The trail lives in the git directory; what the tree holds are signed checkpoints
     # (govkit audit checkpoint), which are only ever added.

@@ -35,6 +35,12 @@ def test_stub_is_deterministic(tmp_path):
     b = call(make_provider({}, tmp_path), "changeset", text, schema)
     assert a == b
     assert a["edits"] == [{"path": "src/a.py", "mode": "add", "after": "# WP-1: it works\n"}]
+    assert a["meta"] == {"evidence_mapping": ["it works -> src/a.py:1"]}
+    facts["files"] = [{"path": "src/a.py", "before_sha": "0" * 40, "content": "x = 1\ny = 2"}]
+    c = call(make_provider({}, tmp_path), "changeset",
+             "code it\n" + INPUT_MARK + "\n" + json.dumps(facts), schema)
+    assert c["edits"][0]["after"] == "x = 1\ny = 2\n# WP-1: it works\n"
+    assert c["meta"] == {"evidence_mapping": ["it works -> src/a.py:3"]}
 
 
 def test_stub_invalid_once_exercises_the_schema_retry(tmp_path):
