@@ -12,13 +12,12 @@ import subprocess
 import sys
 
 import pytest
+from test_mcp_server import CODER_TOOLS, session
 
 from govkit.demo import sample
 
 from support.orchkit import SIG, WP, ok, setup
 from support.repo import commit_all, git, init_repo, run_govkit
-
-from test_mcp_server import CODER_TOOLS, session
 
 pytest.importorskip("mcp")
 
