@@ -144,7 +144,7 @@ def sdk_floor(runs: int) -> dict[str, list[float]]:
     for i in range(runs + 1):
         for name, code in FLOOR.items():
             t = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True, env=ENV)
+            subprocess.run([sys.executable, "-c", code], check=True, env=ENV, cwd=ROOT)
             if i:
                 out[name].append(time.perf_counter() - t)
     return out
