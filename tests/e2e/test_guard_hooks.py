@@ -252,3 +252,29 @@ def test_cursor_fails_closed(locked_repo):
     assert p.returncode == 2 and "hook_event_name" in json.loads(p.stdout)["agent_message"]
     p = run_govkit("guard", "--host", "vim", cwd=locked_repo, input="{}")
     assert p.returncode == 2 and "--host" in p.stderr
+
+
+@pytest.mark.parametrize("host,name", [("claude", "write_out_of_scope"),
+                                       ("codex", "codex_apply_patch_out_of_scope"),
+                                       ("cursor", "cursor_shell_redirect")])
+def test_the_written_hook_command_denies(locked_repo, host, name):
+    """The command `govkit init --agent HOST` writes into the host's hook file, run the way the
+    host runs it (its words, `govkit` being this checkout), denies with the host's convention."""
+    import shlex
+
+    from govkit.ops.agent_setup import agent_files
+
+    files = dict(agent_files(host))
+    hooks = json.loads(files[{"claude": ".claude/settings.json", "codex": ".codex/hooks.json",
+                              "cursor": ".cursor/hooks.json"}[host]])["hooks"]
+    if host == "cursor":
+        commands = {h["command"] for event in hooks.values() for h in event}
+    else:
+        commands = {h["command"] for m in hooks["PreToolUse"] for h in m["hooks"]}
+    (command,) = commands
+    words = shlex.split(command)
+    assert words[:2] == ["govkit", "guard"]
+    p = run_govkit(*words[1:], cwd=locked_repo, input=payload(name, locked_repo))
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    said = json.loads(p.stdout)["agent_message"] if host == "cursor" else p.stderr
+    assert "is outside IN_SCOPE_PATHS" in said and "allows only: src/app.py" in said
