@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from govkit.demo import sample
 
 from support.orchkit import WP, ok, setup, sign_flow
-from support.repo import commit_all, git, init_repo, run_govkit
+from support.repo import ROOT, commit_all, git, init_repo, run_govkit
 
 HOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "hooks"
 PKT = f".GOV/task_packets/{WP}.md"
@@ -278,3 +280,24 @@ def test_the_written_hook_command_denies(locked_repo, host, name):
     assert p.returncode == 2, (p.stdout, p.stderr)
     said = json.loads(p.stdout)["agent_message"] if host == "cursor" else p.stderr
     assert "is outside IN_SCOPE_PATHS" in said and "allows only: src/app.py" in said
+
+
+HEAVY = ("click", "yaml", "markdown_it", "pydantic", "jsonschema", "httpx", "openai", "mcp",
+         "mcp_types", "anyio")
+
+
+@pytest.mark.parametrize("host,name", [("claude", "edit_in_scope"), ("claude", "write_out_of_scope"),
+                                       ("codex", "codex_apply_patch_in_scope"),
+                                       ("cursor", "cursor_shell_redirect")])
+def test_guard_stays_light(locked_repo, host, name):
+    """Timing under a shared load says little (docs/performance.md has the figures); what keeps
+    the guard fast is what it imports: no click, no parser or SDK, a bounded module count."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "govkit", "guard", "--host", host],
+                       cwd=locked_repo, input=payload(name, locked_repo), capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert p.returncode in (0, 2), p.stderr
+    mods = [ln.rsplit("|", 1)[1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")]
+    assert len(mods) > 50  # the probe works
+    assert not [m for m in mods if m.split(".")[0] in HEAVY], [m for m in mods if m.split(".")[0] in HEAVY]
+    assert len(mods) < 250, len(mods)
