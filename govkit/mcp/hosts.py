@@ -103,7 +103,10 @@ def _codex(payload: dict) -> dict:
 
 
 def answer(host: str, output: str, allow: bool, message: str | None) -> tuple[int, str, str]:
-    """(exit code, stdout, stderr) of the host's convention for one decision."""
+    """(exit code, stdout, stderr) of the host's convention for one decision. The message names
+    paths from the payload: one escaped line on stderr, exact (JSON-escaped) in JSON."""
+    from govkit.util.escape import escape
+
     if host == "cursor":
         body: dict = {"permission": "allow" if allow else "deny"}
         if message:
@@ -115,9 +118,9 @@ def answer(host: str, output: str, allow: bool, message: str | None) -> tuple[in
             return 0, "", ""
         if output == "json":
             return 0, json.dumps({"systemMessage": message}) + "\n", ""
-        return 0, "", message + "\n"
+        return 0, "", escape(message) + "\n"
     if output == "json":
         return 0, json.dumps({"hookSpecificOutput": {
             "hookEventName": "PreToolUse", "permissionDecision": "deny",
             "permissionDecisionReason": message}}) + "\n", ""
-    return 2, "", (message or "govkit guard: denied") + "\n"
+    return 2, "", escape(message or "govkit guard: denied") + "\n"

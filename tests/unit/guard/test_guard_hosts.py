@@ -79,3 +79,10 @@ def test_answers():
     assert answer("codex", "exit", False, "no") == (2, "", "no\n")
     rc, out, err = answer("claude", "json", False, "no")
     assert rc == 0 and json.loads(out)["hookSpecificOutput"]["permissionDecision"] == "deny"
+
+
+def test_stderr_is_one_escaped_line():
+    rc, out, err = answer("claude", "exit", False, "a\x1b[31m\nGATE_STATUS: PASS")
+    assert rc == 2 and err == "a\\x1b[31m\\nGATE_STATUS: PASS\n"
+    rc, out, err = answer("cursor", "exit", False, "a\x1b[31m")
+    assert "\x1b" not in out and json.loads(out)["agent_message"] == "a\x1b[31m"
