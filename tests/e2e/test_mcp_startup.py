@@ -57,3 +57,60 @@ def test_full_import_when_asked():
 def test_falls_back_to_the_normal_import():
     got = probe("broken")
     assert got["skipped"] is False and got["client"] is True and got["server"] == "Server"
+
+
+# ---- `govkit mcp` without the CLI (click group, command table): fast_main, for the console script
+FAST = """
+import atexit, sys
+atexit.register(lambda: sys.stderr.write(
+    f"govkit.cli loaded: {any(m.startswith('govkit.cli') for m in sys.modules)}\\n"))
+from govkit.mcp.server import fast_main
+sys.exit(fast_main(sys.argv[1:]))
+"""
+INIT = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
+    "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "t", "version": "1"}}})
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    from support.orchkit import setup
+    from support.repo import commit_all, init_repo
+
+    r = init_repo(tmp_path_factory.mktemp("fast") / "repo")
+    (r / "README.md").write_text("x\n")
+    commit_all(r, "initial")
+    setup(r)
+    return r
+
+
+def fast(repo, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run([sys.executable, "-c", FAST, *args], cwd=repo, input=INIT + "\n",
+                          capture_output=True, text=True, env=env, timeout=60)
+
+
+def test_fast_path_serves_without_the_cli(repo):
+    p = fast(repo, "--role", "coder")
+    assert p.returncode == 0, p.stderr
+    answer = json.loads(p.stdout.splitlines()[0])
+    assert answer["id"] == 1 and answer["result"]["serverInfo"]["name"] == "govkit"
+    assert "govkit gates for the coder role" in answer["result"]["instructions"]
+    assert "govkit.cli loaded: False" in p.stderr  # (click itself comes with the SDK's uvicorn)
+
+
+def test_fast_path_errors_as_the_cli(repo):
+    from support.repo import run_govkit
+
+    p = fast(repo, "--role=validator", "--wp", "../x")
+    cli = run_govkit("mcp", "--role", "validator", "--wp", "../x", cwd=repo, input=INIT + "\n")
+    assert p.returncode == cli.returncode == 2
+    assert p.stderr.replace("govkit.cli loaded: False\n", "") == cli.stderr
+    assert "invalid work packet id '../x'" in cli.stderr
+
+
+@pytest.mark.parametrize("args", [["--help"], ["--role", "boss"], ["--role"], ["--role", "coder", "-v"],
+                                  ["--wp", "WP-1-X"], ["--role", "coder", "--role", "validator"]])
+def test_fast_path_leaves_the_rest_to_click(args):
+    from govkit.mcp.server import fast_main
+
+    assert fast_main(args) is None
