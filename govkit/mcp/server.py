@@ -10,7 +10,6 @@ result with verdict FAIL. The SDK is imported here only, and only by `govkit mcp
 from __future__ import annotations
 
 import os
-import sys
 from typing import Any
 
 from govkit.errors import GovkitError
@@ -232,46 +231,3 @@ def serve(repo: str | None, role: str, wp: str | None) -> None:
 
     anyio.run(main)
 
-
-
-def fast_main(argv: list[str]) -> int | None:
-    """`govkit mcp --role ROLE [--wp WP]` without the CLI (click group, command table, output
-    options), for the console script's fast path like `govkit guard`'s: about 25 ms of the
-    server's start-up on a quiet VM (click itself still loads: the SDK's HTTP side imports
-    uvicorn, which imports it). None for
-    anything else (--help, an unknown or malformed option): the click command answers that,
-    with its usual usage text. Errors print as the CLI prints them (exit 2 or 3)."""
-    from govkit.mcp.tools import ROLES
-    from govkit.util.escape import escape
-
-    opts: dict[str, str] = {}
-    i = 0
-    while i < len(argv):
-        key, eq, val = argv[i].partition("=")
-        if key not in ("--role", "--wp") or key[2:] in opts:
-            return None
-        if not eq:
-            if i + 1 >= len(argv) or argv[i + 1].startswith("-"):
-                return None
-            i += 1
-            val = argv[i]
-        opts[key[2:]] = val
-        i += 1
-    if opts.get("role") not in ROLES:
-        return None
-    try:
-        serve(None, opts["role"], opts.get("wp"))
-    except GovkitError as exc:
-        loc = exc.location()
-        text = f"{escape(loc)}: {escape(exc.message)}" if loc else escape(exc.message)
-        sys.stderr.write(f"govkit: error: {text}" + (f"\n  fix: {escape(exc.hint)}" if exc.hint else "")
-                         + "\n")
-        return exc.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("govkit: interrupted\n")
-        return 130
-    except Exception as exc:  # the CLI's exit 3, without --debug (a global option: click's path)
-        sys.stderr.write(f"govkit: internal error: {type(exc).__name__}: {escape(exc)} "
-                         "(a bug in govkit; run again with --debug for the traceback)\n")
-        return 3
-    return 0
