@@ -200,7 +200,7 @@ def main(argv: list[str] | None = None) -> None:
     up = startup(root, n)
     print(f"govkit mcp start-up (spawn -> initialize answered): {ms(up['skipped'])}   target <= 300 ms")
     print(f"  the same with the SDK's full import (GOVKIT_MCP_FULL_IMPORT=1): {ms(up['full'])}")
-    for name, xs in sdk_floor(n).items():
+    for name, xs in sdk_floor(args.runs).items():
         print(f"  floor: {name}: {ms(xs)}")
     over, gate = tool_call(root, wp, args.runs)
     added = statistics.median(over) - statistics.median(gate)
