@@ -2,8 +2,10 @@
 real) with its active WP locked, every figure a real process:
 
 - `govkit guard` per call (targets <= 60 ms): an in-scope Edit (allowed), an out-of-scope Write
-  (denied: one durable audit record), a Read (not judged);
-- `govkit mcp` start-up (target <= 300 ms): spawn to the `initialize` answer;
+  (denied: one durable audit record), a Read (not judged), Codex's apply_patch and Cursor's
+  beforeShellExecution;
+- `govkit mcp` start-up (target <= 300 ms): spawn to the `initialize` answer, as served and with
+  the SDK's full import, and the floor: fresh interpreters importing only the SDK's modules;
 - an MCP tool call over a gate (target: adds <= 20 ms): `pre_work` round trip over stdio minus
   the same gate run in-process the way the server runs it (fresh Workspace, Report.to_dict).
 
@@ -40,19 +42,29 @@ def timed(cmd: list[str], cwd: Path, stdin: str) -> tuple[float, int]:
 
 def guard(root: Path, wp: str, runs: int) -> dict[str, list[float]]:
     rel = next(iter(_scope(root, wp)), "src/app.py")
-    cases = {"Edit in scope (allowed)": ("Edit", {"file_path": str(root / rel), "old_string": "a",
-                                                  "new_string": "b"}, 0),
-             "Write out of scope (denied)": ("Write", {"file_path": str(root / "NOT_IN_SCOPE.md"),
-                                                       "content": "x"}, 2),
-             "Read (not judged)": ("Read", {"file_path": str(root / "README.md")}, 0)}
+    claude = {"cwd": str(root), "hook_event_name": "PreToolUse"}
+    patch = f"*** Begin Patch\n*** Update File: {rel}\n@@\n-a\n+b\n*** End Patch\n"
+    cases = {
+        "Edit in scope (allowed)": ("claude", {**claude, "tool_name": "Edit", "tool_input": {
+            "file_path": str(root / rel), "old_string": "a", "new_string": "b"}}, 0),
+        "Write out of scope (denied)": ("claude", {**claude, "tool_name": "Write", "tool_input": {
+            "file_path": str(root / "NOT_IN_SCOPE.md"), "content": "x"}}, 2),
+        "Read (not judged)": ("claude", {**claude, "tool_name": "Read", "tool_input": {
+            "file_path": str(root / "README.md")}}, 0),
+        "--host codex, apply_patch in scope (allowed)": ("codex", {
+            **claude, "tool_name": "apply_patch", "tool_input": {"command": patch}}, 0),
+        "--host cursor, beforeShellExecution out of scope (denied)": ("cursor", {
+            "hook_event_name": "beforeShellExecution", "workspace_roots": [str(root)],
+            "cwd": str(root), "command": "echo x >> NOT_IN_SCOPE.md"}, 2),
+    }
     out = {}
-    for name, (tool, inp, rc) in cases.items():
-        payload = json.dumps({"tool_name": tool, "tool_input": inp, "cwd": str(root),
-                              "hook_event_name": "PreToolUse"})
-        timed([*GK, "guard", "--wp", wp], root, payload)  # warm-up
+    for name, (host, body, rc) in cases.items():
+        payload = json.dumps(body)
+        cmd = [*GK, "guard", "--wp", wp, "--host", host]
+        timed(cmd, root, payload)  # warm-up
         xs = []
         for _ in range(runs):
-            t, got = timed([*GK, "guard", "--wp", wp], root, payload)
+            t, got = timed(cmd, root, payload)
             assert got == rc, (name, got)
             xs.append(t)
         out[name] = xs
@@ -69,10 +81,11 @@ def _scope(root: Path, wp: str) -> list[str]:
 class Server:
     """`govkit mcp` spoken to in raw newline-delimited JSON-RPC (no client library in the way)."""
 
-    def __init__(self, root: Path, role: str = "coder", wp: str | None = None):
+    def __init__(self, root: Path, role: str = "coder", wp: str | None = None,
+                 env: dict | None = None):
         args = [*GK, "mcp", "--role", role] + (["--wp", wp] if wp else [])
         self.p = subprocess.Popen(args, cwd=root, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL, text=True, env=ENV)
+                                  stderr=subprocess.DEVNULL, text=True, env=env or ENV)
         self.n = 0
 
     def request(self, method: str, params: dict) -> dict:
@@ -100,15 +113,41 @@ class Server:
         self.p.wait(timeout=30)
 
 
-def startup(root: Path, runs: int) -> list[float]:
-    xs = []
-    for _ in range(runs + 1):
-        t = time.perf_counter()
-        s = Server(root)
-        s.initialize()
-        xs.append(time.perf_counter() - t)
-        s.close()
-    return xs[1:]
+def startup(root: Path, runs: int) -> dict[str, list[float]]:
+    """spawn -> initialize answered, the SDK's package __init__s skipped (what `govkit mcp` does)
+    and, in the same loop, with the SDK's full import (GOVKIT_MCP_FULL_IMPORT=1)."""
+    out: dict[str, list[float]] = {"skipped": [], "full": []}
+    for i in range(runs + 1):
+        for kind in out:
+            env = {**ENV, "GOVKIT_MCP_FULL_IMPORT": "1"} if kind == "full" else ENV
+            t = time.perf_counter()
+            s = Server(root, env=env)
+            s.initialize()
+            if i:
+                out[kind].append(time.perf_counter() - t)
+            s.close()
+    return out
+
+
+FLOOR = {"python -c pass (interpreter)": "pass",
+         "import mcp_types.methods (the protocol's models; any SDK server loads them)":
+             "import mcp_types.methods",
+         "the stdio server's SDK modules, package __init__s skipped (govkit.mcp.server.import_sdk)":
+             "from govkit.mcp.server import import_sdk; import_sdk()",
+         "import mcp.server.lowlevel, mcp.server.stdio (the SDK's full import)":
+             "import mcp.server.lowlevel, mcp.server.stdio"}
+
+
+def sdk_floor(runs: int) -> dict[str, list[float]]:
+    """Wall time of a fresh interpreter importing only the SDK: the floor of the start-up."""
+    out: dict[str, list[float]] = {k: [] for k in FLOOR}
+    for i in range(runs + 1):
+        for name, code in FLOOR.items():
+            t = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=ENV, cwd=ROOT)
+            if i:
+                out[name].append(time.perf_counter() - t)
+    return out
 
 
 def tool_call(root: Path, wp: str, runs: int) -> tuple[list[float], list[float]]:
@@ -157,8 +196,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"python -m govkit --version (bare process start, for reference): {ms(base)}")
     for name, xs in guard(root, wp, args.runs).items():
         print(f"govkit guard, {name}: {ms(xs)}   target <= 60 ms")
-    print(f"govkit mcp start-up (spawn -> initialize answered): {ms(startup(root, max(3, args.runs // 3)))}"
-          "   target <= 300 ms")
+    n = max(3, args.runs // 3)
+    up = startup(root, n)
+    print(f"govkit mcp start-up (spawn -> initialize answered): {ms(up['skipped'])}   target <= 300 ms")
+    print(f"  the same with the SDK's full import (GOVKIT_MCP_FULL_IMPORT=1): {ms(up['full'])}")
+    for name, xs in sdk_floor(args.runs).items():
+        print(f"  floor: {name}: {ms(xs)}")
     over, gate = tool_call(root, wp, args.runs)
     added = statistics.median(over) - statistics.median(gate)
     print(f"pre_work over MCP (round trip): {ms(over)}; the gate in-process: {ms(gate)}; "

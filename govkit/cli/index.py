@@ -30,7 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     'gate-check': ('govkit.cli.gates_cmd',
         'Phase order: BOOTSTRAP, SKELETON, SKELETON APPROVED before implementation.'),
     'guard': ('govkit.cli.mcp_cmd',
-        "Pre-tool hook: deny an agent's write outside the WP's locked IN_SCOPE_PATHS or inside the\n    governance directory. Reads the host's PreToolUse JSON on stdin; exit 0 allows, exit 2\n    denies (fails closed)."),
+        "Pre-tool hook: deny an agent's write outside the WP's locked IN_SCOPE_PATHS or inside the\n    governance directory. Reads the host's hook JSON on stdin; exit 0 allows, exit 2 denies\n    (fails closed)."),
     'init': ('govkit.cli.init_cmd',
         'Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.'),
     'keys': ('govkit.cli.orch_cmd',

@@ -21,8 +21,8 @@ from govkit.util.escape import escape
 @click.option("--project", default=None, help="Project name of the starter spec "
               "<PROJECT>_Master_Spec_v01.000.md (default: the directory's name).")
 @click.option("--agent", "agents", multiple=True, type=click.Choice(["claude", "codex", "cursor"]),
-              help="Also write this agent host's MCP configuration (coder role) and, for Claude "
-                   "Code, the `govkit guard` PreToolUse hook (docs/agents.md). Repeatable.")
+              help="Also write this agent host's MCP configuration (coder role) and its "
+                   "`govkit guard` pre-tool hook (docs/agents.md). Repeatable.")
 @click.option("--json", "as_json", is_flag=True, help="Print created/skipped as JSON.")
 def init(directory, with_config, ci, project, agents, as_json):
     """Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.

@@ -28,14 +28,17 @@ def mcp_cmd(role, wp):
 @click.option("--wp", default=None, help="The WP whose locked scope applies (default: the "
               "branch's PREPARE record).")
 @click.option("--output", type=click.Choice(["exit", "json"]), default="exit", show_default=True,
-              help="Deny by exit 2 + stderr, or by Claude Code's JSON permissionDecision.")
-def guard_cmd(wp, output):
+              help="Claude Code / Codex: deny by exit 2 + stderr, or by the JSON "
+              "permissionDecision (Cursor always answers JSON).")
+@click.option("--host", type=click.Choice(["claude", "codex", "cursor"]), default="claude",
+              show_default=True, help="Whose hook payload and deny convention (docs/agents.md).")
+def guard_cmd(wp, output, host):
     """Pre-tool hook: deny an agent's write outside the WP's locked IN_SCOPE_PATHS or inside the
-    governance directory. Reads the host's PreToolUse JSON on stdin; exit 0 allows, exit 2
-    denies (fails closed)."""
+    governance directory. Reads the host's hook JSON on stdin; exit 0 allows, exit 2 denies
+    (fails closed)."""
     from govkit.mcp.hook import main
 
-    argv = ["--output", output]
+    argv = ["--output", output, "--host", host]
     if wp:
         argv += ["--wp", wp]
     repo = get_ctx().repo

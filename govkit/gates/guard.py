@@ -4,7 +4,9 @@ Pure decisions over a hook payload (Claude Code's PreToolUse JSON: tool_name, to
 cwd), the active WP's locked scope and the work tree. File tools (Edit, Write, MultiEdit,
 NotebookEdit) are judged completely; shell commands only for their obvious writes
 (redirection, tee, sed -i, rm, mv, cp, git checkout --): post-work remains the proof.
-govkit/mcp/hook.py turns a Decision into the host's deny convention."""
+Codex CLI's apply_patch is judged by the files its patch headers name. govkit/mcp/hosts.py
+turns Cursor's and Codex's payloads into this shape; govkit/mcp/hook.py turns a Decision into
+the host's deny convention."""
 
 from __future__ import annotations
 
@@ -24,6 +26,8 @@ if TYPE_CHECKING:
 FILE_TOOLS = {"Edit": "file_path", "Write": "file_path", "MultiEdit": "file_path",
               "NotebookEdit": "notebook_path"}
 SHELL_TOOLS = ("Bash",)
+PATCH_TOOLS = ("apply_patch",)  # Codex CLI's file edits: the patch text in tool_input.command
+PATCH_HEADERS = ("*** Add File: ", "*** Update File: ", "*** Delete File: ", "*** Move to: ")
 HARMLESS = ("/dev/null", "/dev/stdout", "/dev/stderr", "/dev/tty")
 _SEPARATORS = {";", "&&", "||", "|", "&", "|&", "(", ")", "\n"}
 _REDIRECTS = {">", ">>", ">|", "&>", "&>>"}
@@ -58,7 +62,30 @@ def tool_targets(tool_name: str, tool_input: dict) -> list[str] | None:
         if not isinstance(command, str):
             raise GovkitError(f"{tool_name} payload has no command", hint="the hook payload is malformed")
         return shell_targets(command)
+    if tool_name in PATCH_TOOLS:
+        text = tool_input.get("command", tool_input.get("patch"))
+        if not isinstance(text, str):
+            raise GovkitError(f"{tool_name} payload has no patch text", hint="the hook payload is malformed")
+        files = patch_targets(text)
+        if not files:  # a patch that names no file cannot be judged: deny
+            raise GovkitError(f"{tool_name} patch names no file (no '*** Add/Update/Delete File:' line)",
+                              hint="the hook payload is malformed")
+        return files
     return None
+
+
+def patch_targets(text: str) -> list[str]:
+    """Files an apply_patch envelope (Codex CLI: `*** Begin Patch` ... `*** End Patch`) adds,
+    updates, deletes or moves to. Only header lines count: a hunk line starts with ' ', '+',
+    '-' or '@', so patch content never reads as a header."""
+    out: list[str] = []
+    for line in text.splitlines():
+        for head in PATCH_HEADERS:
+            if line.startswith(head):
+                path = line[len(head):].strip()
+                if path and path not in out:
+                    out.append(path)
+    return out
 
 
 def _tokens(command: str) -> list[str]:
@@ -114,6 +141,8 @@ def shell_targets(command: str) -> list[str]:
     """The paths a shell command obviously writes. Not a shell: variables, functions, eval,
     scripts and interpreters are not followed (docs/agents.md says so)."""
     cmds, targets = _commands(_tokens(command))
+    if "*** Begin Patch" in command:  # apply_patch through the shell (a here-document)
+        targets += patch_targets(command)
     for words in cmds:
         while words and ("=" in words[0] and not words[0].startswith("=")
                          and words[0].split("=", 1)[0].isidentifier()):

@@ -1,10 +1,12 @@
 """`govkit guard`: run the scope guard (govkit/gates/guard.py) as a host's pre-tool hook.
 
-Reads the hook payload on stdin and answers with the host's convention: exit 0 to allow; to
-deny, exit 2 with the reason on stderr (Claude Code feeds it to the agent), or with
-`--output json` exit 0 and `hookSpecificOutput.permissionDecision: deny` on stdout. It fails
-closed: an unreadable payload, packet or record chain, and any internal error, deny. No click:
-the console script's fast path (govkit/cli/entry.py) calls main() directly."""
+Reads the hook payload on stdin (`--host claude|codex|cursor`: govkit/mcp/hosts.py reads each
+host's shape) and answers with the host's convention. Claude Code and Codex CLI: exit 0 to
+allow; to deny, exit 2 with the reason on stderr, or with `--output json` exit 0 and
+`hookSpecificOutput.permissionDecision: deny` on stdout. Cursor: `{"permission": ...}` on
+stdout, and exit 2 on a denial. It fails closed: an unreadable payload, packet or record chain,
+and any internal error, deny. No click: the console script's fast path
+(govkit/cli/entry.py) calls main() directly."""
 
 from __future__ import annotations
 
@@ -13,8 +15,9 @@ import os
 import sys
 from pathlib import Path
 
-USAGE = ("usage: govkit guard [--wp WP] [--repo DIR] [--output exit|json]\n"
-         "  reads the host's PreToolUse JSON on stdin; exit 0 allows, exit 2 denies\n")
+USAGE = ("usage: govkit guard [--host claude|codex|cursor] [--wp WP] [--repo DIR] [--output exit|json]\n"
+         "  reads the host's pre-tool hook JSON on stdin; exit 0 allows, exit 2 denies\n"
+         "  (cursor: {\"permission\": ...} on stdout; --output applies to claude and codex)\n")
 
 
 class _Usage(Exception):
@@ -22,12 +25,12 @@ class _Usage(Exception):
 
 
 def parse_args(argv: list[str]) -> dict:
-    opts = {"wp": None, "repo": None, "output": "exit"}
+    opts = {"wp": None, "repo": None, "output": "exit", "host": "claude"}
     i = 0
     while i < len(argv):
         a = argv[i]
         key, _, val = a.partition("=")
-        if key in ("--wp", "--repo", "--output"):
+        if key in ("--wp", "--repo", "--output", "--host"):
             if not _:
                 if i + 1 >= len(argv):
                     raise _Usage(f"{key} needs a value")
@@ -39,6 +42,8 @@ def parse_args(argv: list[str]) -> dict:
         i += 1
     if opts["output"] not in ("exit", "json"):
         raise _Usage("--output is exit or json")
+    if opts["host"] not in ("claude", "codex", "cursor"):
+        raise _Usage("--host is claude, codex or cursor")
     return opts
 
 
@@ -57,7 +62,9 @@ def evaluate(payload: object, opts: dict):
     """(Decision, workspace or None, wp or None). Raises GovkitError when the guard cannot judge."""
     from govkit.errors import GovkitError
     from govkit.gates.guard import Decision, active_wps, decide, scope_for, tool_targets
+    from govkit.mcp.hosts import normalize
 
+    payload = normalize(payload, opts.get("host") or "claude")
     if not isinstance(payload, dict) or not isinstance(payload.get("tool_name"), str) or \
             not isinstance(payload.get("tool_input"), dict):
         raise GovkitError("hook payload needs tool_name and tool_input",
@@ -83,14 +90,18 @@ def evaluate(payload: object, opts: dict):
     return decide(ws.root, cwd.resolve(), payload, scope, ws.p("gov_dir")), ws, wp
 
 
+def _say(allow: bool, message: str | None, opts: dict, out, err) -> int:
+    from govkit.mcp.hosts import answer
+
+    rc, stdout, stderr = answer(opts.get("host") or "claude", opts.get("output") or "exit",
+                                allow, message)
+    out.write(stdout)
+    err.write(stderr)
+    return rc
+
+
 def _deny(reason: str, opts: dict, out, err) -> int:
-    if opts.get("output") == "json":
-        out.write(json.dumps({"hookSpecificOutput": {
-            "hookEventName": "PreToolUse", "permissionDecision": "deny",
-            "permissionDecisionReason": reason}}) + "\n")
-        return 0
-    err.write(reason + "\n")
-    return 2
+    return _say(False, reason, opts, out, err)
 
 
 def main(argv: list[str], stdin=None, out=None, err=None) -> int:
@@ -122,12 +133,7 @@ def main(argv: list[str], stdin=None, out=None, err=None) -> int:
         return _deny(f"govkit guard: denied (fail closed): internal error "
                      f"{type(exc).__name__}: {exc}", opts, out, err)
     if decision.allow:
-        if decision.warning:
-            if opts["output"] == "json":
-                out.write(json.dumps({"systemMessage": decision.warning}) + "\n")
-            else:
-                err.write(decision.warning + "\n")
-        return 0
+        return _say(True, decision.warning, opts, out, err)
     rc = _deny(decision.reason, opts, out, err)
     try:
         from govkit.audit.recorder import denied

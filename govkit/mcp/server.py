@@ -117,9 +117,55 @@ def error_text(exc: GovkitError) -> str:
     return (f"{loc}: " if loc else "") + exc.message + (f"\n  fix: {exc.hint}" if exc.hint else "")
 
 
+# The SDK's package __init__ (`mcp`) imports its client side, and `mcp.server`'s imports
+# MCPServer (FastMCP) with its HTTP stack: ~70 ms of a ~400 ms SDK import that a stdio server
+# never uses (docs/performance.md). Python imports a submodule through its parent's __path__
+# from sys.modules and runs the parent's __init__ only when the parent is not there yet
+# (https://docs.python.org/3/reference/import.html#the-module-cache, #package-path), so
+# the server process registers the two packages as plain namespace modules first. Only when
+# nothing imported `mcp` already (a test's own client, say), and undone if the SDK then fails
+# to import that way: the normal, full import is the fallback (GOVKIT_MCP_FULL_IMPORT=1 forces it).
+SDK_PACKAGES = ("mcp", "mcp.server")
+
+
+def import_sdk() -> bool:
+    """Import the SDK modules the stdio server uses; True when the package __init__s were skipped."""
+    import importlib
+    import importlib.util
+    import sys
+    import types
+
+    if "mcp" not in sys.modules and not os.environ.get("GOVKIT_MCP_FULL_IMPORT"):
+        spec = importlib.util.find_spec("mcp")
+        if spec is None or not spec.submodule_search_locations:
+            raise ImportError("no module named 'mcp'")
+        base = list(spec.submodule_search_locations)[0]
+        for name in SDK_PACKAGES:
+            mod = types.ModuleType(name, "the SDK package, its __init__ skipped (govkit mcp)")
+            mod.__path__ = [os.path.join(base, *name.split(".")[1:])]
+            mod.__package__ = name
+            sys.modules[name] = mod
+        try:
+            _sdk_modules()
+            return True
+        except Exception:  # a layout this SDK release does not have: forget it, import normally
+            for name in [n for n in sys.modules if n == "mcp" or n.startswith("mcp.")]:
+                del sys.modules[name]
+    _sdk_modules()
+    return False
+
+
+def _sdk_modules() -> None:
+    import anyio  # noqa: F401
+    import mcp.server.lowlevel.server  # noqa: F401
+    import mcp.server.stdio  # noqa: F401
+    import mcp.shared.exceptions  # noqa: F401
+    import mcp_types  # noqa: F401
+
+
 def build(session: Session):
     import mcp_types as types
-    from mcp.server.lowlevel import Server
+    from mcp.server.lowlevel.server import Server
     from mcp.shared.exceptions import MCPError
 
     from govkit import __version__
@@ -171,6 +217,7 @@ def serve(repo: str | None, role: str, wp: str | None) -> None:
     os.environ["GOVKIT_KEY_DIR"] = NO_KEYS  # no operator key is reachable from an agent's server
     session = Session(repo, role, wp)
     try:
+        import_sdk()
         import anyio
         from mcp.server.stdio import stdio_server
 

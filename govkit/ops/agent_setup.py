@@ -1,6 +1,7 @@
-"""`govkit init --agent HOST`: the agent host's MCP configuration (the coder role) and, where
-the host has pre-tool hooks (Claude Code), the scope guard. Existing files are never
-overwritten: they are reported as skipped, and the docs show what to merge by hand."""
+"""`govkit init --agent HOST`: the agent host's MCP configuration (the coder role) and its
+pre-tool hooks running the scope guard (Claude Code, Codex CLI, Cursor; docs/agents.md).
+Existing files are never overwritten: they are reported as skipped, and the docs show what to
+merge by hand."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from pathlib import Path
 HOSTS = ("claude", "codex", "cursor")
 SERVER = {"command": "govkit", "args": ["mcp", "--role", "coder"]}
 GUARDED_TOOLS = "Edit|Write|MultiEdit|NotebookEdit|Bash"
+CODEX_GUARDED_TOOLS = "^(apply_patch|Bash)$"
+CURSOR_GUARDED_TOOLS = "Write|Edit|StrReplace|MultiEdit|Delete|EditNotebook"  # shell: beforeShellExecution
 
 
 def _json(data: dict) -> bytes:
@@ -26,13 +29,20 @@ def agent_files(host: str) -> list[tuple[str, bytes]]:
     if host == "codex":
         args = ", ".join(json.dumps(a) for a in SERVER["args"])
         return [(".codex/config.toml", (
-            "# govkit's MCP server for Codex CLI (coder role; docs/agents.md). Codex has no\n"
-            "# pre-edit hook here: post-work remains the proof of scope.\n"
+            "# govkit's MCP server for Codex CLI (coder role; docs/agents.md). The guard hook\n"
+            "# is in .codex/hooks.json.\n"
             "[mcp_servers.govkit]\n"
             f"command = {json.dumps(SERVER['command'])}\n"
-            f"args = [{args}]\n").encode("utf-8"))]
+            f"args = [{args}]\n").encode("utf-8")),
+                (".codex/hooks.json", _json({"hooks": {"PreToolUse": [{
+                    "matcher": CODEX_GUARDED_TOOLS,
+                    "hooks": [{"type": "command", "command": "govkit guard --host codex"}]}]}}))]
     if host == "cursor":
-        return [(".cursor/mcp.json", _json({"mcpServers": {"govkit": SERVER}}))]
+        hook = {"command": "govkit guard --host cursor", "failClosed": True}
+        return [(".cursor/mcp.json", _json({"mcpServers": {"govkit": SERVER}})),
+                (".cursor/hooks.json", _json({"version": 1, "hooks": {
+                    "preToolUse": [{**hook, "matcher": CURSOR_GUARDED_TOOLS}],
+                    "beforeShellExecution": [hook]}}))]
     from govkit.errors import GovkitError
 
     raise GovkitError(f"unknown agent host {host!r}", hint="use claude, codex or cursor")

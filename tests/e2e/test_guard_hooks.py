@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ import pytest
 from govkit.demo import sample
 
 from support.orchkit import WP, ok, setup, sign_flow
-from support.repo import commit_all, git, init_repo, run_govkit
+from support.repo import ROOT, commit_all, git, init_repo, run_govkit
 
 HOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "hooks"
 PKT = f".GOV/task_packets/{WP}.md"
@@ -190,3 +192,112 @@ def test_from_a_subdirectory(locked_repo):
     assert "src/app.py" not in p.stderr.split("allows only")[0]
     shutil.rmtree(locked_repo / "nothing", ignore_errors=True)
     assert os.path.isfile(locked_repo / "src" / "app.py")
+
+
+# ---- the other hosts: recorded Codex CLI and Cursor payloads (codex_*.json, cursor_*.json) ----
+@pytest.mark.parametrize("name", ["codex_apply_patch_in_scope", "codex_bash_in_scope", "codex_mcp_tool"])
+def test_codex_allowed(locked_repo, name):
+    p = guard(locked_repo, name, "--host", "codex")
+    assert p.returncode == 0 and p.stderr == "" and p.stdout == "", (p.returncode, p.stderr)
+
+
+@pytest.mark.parametrize("name,words", [
+    ("codex_apply_patch_out_of_scope", ["apply_patch denied", "docs/notes.md is outside IN_SCOPE_PATHS",
+                                        "allows only: src/app.py"]),
+    ("codex_apply_patch_move_to_governance", [".GOV/roles_shared/app.py is inside the governance"]),
+    ("codex_apply_patch_delete_dotdot", ["README.md is outside IN_SCOPE_PATHS"]),
+    ("codex_bash_redirect", ["Bash denied", "README.md is outside IN_SCOPE_PATHS"]),
+    ("codex_bash_argv_sed", ["Bash denied", "README.md is outside IN_SCOPE_PATHS"]),
+])
+def test_codex_denied(locked_repo, name, words):
+    p = guard(locked_repo, name, "--host", "codex")
+    assert_denied(p, *words)
+    assert "Update File: README.md" not in p.stderr  # patch content is not a header
+
+
+def test_codex_denied_as_json(locked_repo):
+    p = guard(locked_repo, "codex_apply_patch_out_of_scope", "--host", "codex", "--output", "json")
+    out = json.loads(p.stdout)["hookSpecificOutput"]
+    assert p.returncode == 0 and out["permissionDecision"] == "deny"
+    assert "docs/notes.md" in out["permissionDecisionReason"]
+
+
+@pytest.mark.parametrize("name", ["cursor_shell_in_scope", "cursor_write_in_scope", "cursor_read_file",
+                                  "cursor_read_tool"])
+def test_cursor_allowed(locked_repo, name):
+    p = guard(locked_repo, name, "--host", "cursor")
+    assert p.returncode == 0, (p.stdout, p.stderr)
+    assert json.loads(p.stdout) == {"permission": "allow"}
+
+
+@pytest.mark.parametrize("name,words", [
+    ("cursor_shell_redirect", ["Bash denied", "README.md is outside IN_SCOPE_PATHS", PKT]),
+    ("cursor_strreplace_governance", [".GOV/roles_shared/TASK_BOARD.md is inside the governance"]),
+    ("cursor_delete_out_of_scope", ["README.md is outside IN_SCOPE_PATHS", "allows only: src/app.py"]),
+])
+def test_cursor_denied(locked_repo, name, words):
+    p = guard(locked_repo, name, "--host", "cursor")
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    out = json.loads(p.stdout)
+    assert out["permission"] == "deny" and out["agent_message"] == out["user_message"]
+    for w in words:
+        assert w in out["agent_message"], (w, out)
+
+
+def test_cursor_fails_closed(locked_repo):
+    body = json.loads(payload("cursor_write_in_scope", locked_repo))
+    del body["tool_input"]["file_path"]
+    p = run_govkit("guard", "--host", "cursor", cwd=locked_repo, input=json.dumps(body))
+    out = json.loads(p.stdout)
+    assert p.returncode == 2 and out["permission"] == "deny" and "fail closed" in out["agent_message"]
+    p = run_govkit("guard", "--host", "cursor", cwd=locked_repo, input='{"command": "rm -rf ."}')
+    assert p.returncode == 2 and "hook_event_name" in json.loads(p.stdout)["agent_message"]
+    p = run_govkit("guard", "--host", "vim", cwd=locked_repo, input="{}")
+    assert p.returncode == 2 and "--host" in p.stderr
+
+
+@pytest.mark.parametrize("host,name", [("claude", "write_out_of_scope"),
+                                       ("codex", "codex_apply_patch_out_of_scope"),
+                                       ("cursor", "cursor_shell_redirect")])
+def test_the_written_hook_command_denies(locked_repo, host, name):
+    """The command `govkit init --agent HOST` writes into the host's hook file, run the way the
+    host runs it (its words, `govkit` being this checkout), denies with the host's convention."""
+    import shlex
+
+    from govkit.ops.agent_setup import agent_files
+
+    files = dict(agent_files(host))
+    hooks = json.loads(files[{"claude": ".claude/settings.json", "codex": ".codex/hooks.json",
+                              "cursor": ".cursor/hooks.json"}[host]])["hooks"]
+    if host == "cursor":
+        commands = {h["command"] for event in hooks.values() for h in event}
+    else:
+        commands = {h["command"] for m in hooks["PreToolUse"] for h in m["hooks"]}
+    (command,) = commands
+    words = shlex.split(command)
+    assert words[:2] == ["govkit", "guard"]
+    p = run_govkit(*words[1:], cwd=locked_repo, input=payload(name, locked_repo))
+    assert p.returncode == 2, (p.stdout, p.stderr)
+    said = json.loads(p.stdout)["agent_message"] if host == "cursor" else p.stderr
+    assert "is outside IN_SCOPE_PATHS" in said and "allows only: src/app.py" in said
+
+
+HEAVY = ("click", "yaml", "markdown_it", "pydantic", "jsonschema", "httpx", "openai", "mcp",
+         "mcp_types", "anyio")
+
+
+@pytest.mark.parametrize("host,name,rc", [("claude", "edit_in_scope", 0), ("claude", "write_out_of_scope", 2),
+                                          ("codex", "codex_apply_patch_in_scope", 0),
+                                          ("cursor", "cursor_shell_redirect", 2)])
+def test_guard_stays_light(locked_repo, host, name, rc):
+    """Timing under a shared load says little (docs/performance.md has the figures); what keeps
+    the guard fast is what it imports: no click, no parser or SDK, a bounded module count."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    p = subprocess.run([sys.executable, "-X", "importtime", "-m", "govkit", "guard", "--host", host],
+                       cwd=locked_repo, input=payload(name, locked_repo), capture_output=True,
+                       text=True, env=env, timeout=60)
+    assert p.returncode == rc, p.stderr
+    mods = [ln.rsplit("|", 1)[1].strip() for ln in p.stderr.splitlines() if ln.startswith("import time:")]
+    assert len(mods) > 50  # the probe works
+    assert not [m for m in mods if m.split(".")[0] in HEAVY], [m for m in mods if m.split(".")[0] in HEAVY]
+    assert len(mods) < 250, len(mods)
