@@ -126,3 +126,20 @@ def test_keys_init_later_provisions_a_strict_workspace(repo, gk, tmp_path):
     ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
     ok(gk("create-task-packet", WP, cwd=repo, env=env))
     assert (repo / PKT).is_file()
+
+
+def test_strict_refuses_an_unsigned_lock_even_before_keys_exist(repo, gk, tmp_path):
+    # A coder can write a LOCK record by hand; in strict only the operator's signature counts,
+    # also in a workspace whose operator never provisioned a key (no trusted keys yet).
+    from support.custody import lock_packet
+    from support.postwork import setup as pw_setup
+
+    init_strict(repo, None)
+    commit_all(repo, "govkit init")
+    pw_setup(repo, {"src/a.txt": "a\n"})
+    lock_packet(repo)
+    commit_all(repo, "a LOCK nobody signed")
+    p = gk("pre-work", "WP-1-Demo", "--json", cwd=repo)
+    sig = [f for f in json.loads(p.stdout)["findings"] if f["code"] == "GK-LOCK-SIGNATURE"]
+    assert p.returncode == 1 and sig and sig[0]["severity"] == "error"
+    assert "profile is strict" in sig[0]["message"]
