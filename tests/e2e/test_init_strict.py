@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from govkit import config as config_mod
 from govkit.demo import sample
 
@@ -16,10 +18,11 @@ from support.repo import commit_all, git
 PKT = f".GOV/task_packets/{WP}.md"
 
 
-def _workspace(repo, gk, key_dir=None) -> dict:
-    """init (strict, optionally --keys), the sample spec and a refinement, committed."""
-    env = init_strict(repo, key_dir)
-    cfg = (repo / CFG).read_text()
+def _workspace(repo, gk, key_dir=None, *extra: str) -> dict:
+    """init (strict unless extra says otherwise, optionally --keys), the sample spec and a
+    refinement, committed."""
+    env = init_strict(repo, key_dir, "op-test", *extra)
+    cfg = (repo / CFG).read_text() if (repo / CFG).exists() else ""
     setup(repo, interval=None, commit=False)
     (repo / CFG).write_text(cfg + "signature:\n  min_interval_seconds: 0\n")
     commit_all(repo, "govkit workspace")
@@ -102,8 +105,19 @@ def test_strict_create_task_packet_without_a_key_is_exit_2_and_writes_nothing(re
     assert not (repo / PKT).exists()
 
 
-def test_strict_walk_with_keys_from_init(repo, gk, tmp_path):
-    env = _workspace(repo, gk, tmp_path / "keys")
+def test_compat_init_creates_the_packet_without_a_key(repo, gk, tmp_path):
+    _workspace(repo, gk, None, "--profile", "compat")
+    assert config_mod.load(repo).get("profile") == "compat"
+    sign_flow(repo, gk)
+    ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
+    ok(gk("create-task-packet", WP, cwd=repo, env={"GOVKIT_KEY_DIR": str(tmp_path / "none")}))
+    assert (repo / PKT).is_file()
+
+
+@pytest.mark.parametrize("profile", ["strict", "compat"])
+def test_walk_with_keys_from_init(repo, gk, tmp_path, profile):
+    env = _workspace(repo, gk, tmp_path / "keys", "--profile", profile)
+    assert config_mod.load(repo).get("profile") == profile
     sign_flow(repo, gk)
     ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
     ok(gk("create-task-packet", WP, "--checkpoint", cwd=repo, env=env))
