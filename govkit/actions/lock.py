@@ -115,7 +115,8 @@ def operator_key_problem(ws: Workspace, key_id: str | None = None) -> str | None
     return None
 
 
-def require_operator_key(ws: Workspace, key_id: str | None, what: str) -> None:
+def require_operator_key(ws: Workspace, key_id: str | None, what: str,
+                         has_key_id: bool = True) -> None:
     """GovkitError (exit 2, before anything is written) when no usable operator key exists."""
     problem = operator_key_problem(ws, key_id)
     if problem is None:
@@ -124,7 +125,8 @@ def require_operator_key(ws: Workspace, key_id: str | None, what: str) -> None:
     raise GovkitError(f"an operator key is required to {what} ({why}): {problem}",
                       hint=f"the operator creates one once: `{KEYS_FIX}` (the private key stays "
                            "outside the repository; export GOVKIT_KEY_DIR=DIR when it is not "
-                           "the default ~/.config/govkit/keys), or passes --key-id")
+                           "the default ~/.config/govkit/keys)"
+                           + (", or names theirs with --key-id" if has_key_id else ""))
 
 
 def keys_exist(ws: Workspace) -> bool:

@@ -137,7 +137,8 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
     if strict(ws):   # the LOCK is signed: refuse before anything is written, naming the fix
         from govkit.actions.lock import require_operator_key
 
-        require_operator_key(ws, None, f"create the task packet's signed LOCK ({COMMAND})")
+        require_operator_key(ws, None, "sign the LOCK of a new task packet",
+                             has_key_id=False)
     report = Report(COMMAND, wp)
     with transaction(ws, COMMAND, wp) as tx:
         log = ws.gate_log()
