@@ -79,19 +79,54 @@ def sign_body(ws: Workspace, kind: str, body: dict, key_id: str | None = None,
     required); returns the key id that signed."""
     from govkit.signing.dsse import operator_key, sign_envelope, statement
 
+    if require:
+        require_operator_key(ws, key_id, "lock or amend")
     key = operator_key(ws, key_id)
     if key is None:
-        if require:
-            raise GovkitError("an operator key is required to lock or amend here (the "
-                              "repository has operator public keys, or profile is strict)",
-                              hint="the operator runs this with their key (govkit keys init; "
-                                   "GOVKIT_KEY_DIR), or passes --key-id")
         return None
     kid, priv = key
     ptype = PREDICATE_LOCK if kind == "LOCK" else f"https://govkit.dev/{kind.lower()}/v1"
     body["envelope"] = sign_envelope(priv, kid, statement(body["packet"], body["locked_sha256"],
                                                           ptype, dict(body)))
     return kid
+
+
+KEYS_FIX = "govkit keys init --trust [--key-dir DIR]"
+
+
+def operator_key_problem(ws: Workspace, key_id: str | None = None) -> str | None:
+    """Why this operator cannot sign a lock the gates will accept here, or None: a private key
+    in the key directory whose public key is in the repository and, when trusted keys are
+    configured (always, once `keys init --trust` ran), one of them. Files only: no crypto."""
+    from govkit.signing import keys
+
+    d = keys.key_dir()
+    ids = [key_id] if key_id else \
+        sorted(p.name[:-4] for p in d.glob("*.key")) if d.is_dir() else []
+    ids = [k for k in ids if keys.private_key_path(k).is_file()
+           and keys.public_key_path(ws, k).is_file()]
+    if not ids:
+        return (f"no operator key {key_id!r}" if key_id else "no operator key") + \
+            f": no private key in {d} whose public key is in {ws.p('keys_dir')}/"
+    trusted = [str(k) for k in ws.config.get("approvals.trusted_keys") or []]
+    if strict(ws) and not any(k in trusted for k in ids):
+        return ("the operator key is not in approvals.trusted_keys, so the gates would refuse "
+                "its signature")
+    return None
+
+
+def require_operator_key(ws: Workspace, key_id: str | None, what: str,
+                         has_key_id: bool = True) -> None:
+    """GovkitError (exit 2, before anything is written) when no usable operator key exists."""
+    problem = operator_key_problem(ws, key_id)
+    if problem is None:
+        return
+    why = "profile strict" if strict(ws) else "this repository has operator public keys"
+    raise GovkitError(f"an operator key is required to {what} ({why}): {problem}",
+                      hint=f"the operator creates one once: `{KEYS_FIX}` (the private key stays "
+                           "outside the repository; export GOVKIT_KEY_DIR=DIR when it is not "
+                           "the default ~/.config/govkit/keys)"
+                           + (", or names theirs with --key-id" if has_key_id else ""))
 
 
 def keys_exist(ws: Workspace) -> bool:

@@ -132,6 +132,13 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
     wp = ws.check_wp_id(wp)
     check_value(requestor, "--requestor")
     check_value(agent_id, "--agent-id")
+    from govkit.gates.lock import strict
+
+    if strict(ws):   # the LOCK is signed: refuse before anything is written, naming the fix
+        from govkit.actions.lock import require_operator_key
+
+        require_operator_key(ws, None, "sign the LOCK of a new task packet",
+                             has_key_id=False)
     report = Report(COMMAND, wp)
     with transaction(ws, COMMAND, wp) as tx:
         log = ws.gate_log()
@@ -243,7 +250,10 @@ def _lock(ws: Workspace, tx, wp: str, pkt_rel: str, text: str, ref_rel: str, mer
                     f"fill the locked sections, then the operator runs `govkit lock {wp}`")
         report.next_commands = [f"govkit lock {wp}"]
         return None
-    rec = stage_lock(ws, tx, wp, "LOCK", lock_body(ws, wp, pkt_rel, text, ref_rel, merge_base))
+    from govkit.gates.lock import strict
+
+    rec = stage_lock(ws, tx, wp, "LOCK", lock_body(ws, wp, pkt_rel, text, ref_rel, merge_base),
+                     require_key=strict(ws))
     report.facts["lock"] = rec.path
     return rec
 

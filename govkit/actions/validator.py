@@ -77,7 +77,9 @@ def _custody(ws: Workspace, wp: str, pkt_wp: str, prel: str, report: Report) -> 
     witnesses (record, gate log): a deleted or reverted COMMITTED state is not a fresh start."""
     from govkit.gates.lock import check_lock
     from govkit.gates.validated import state_disagrees, validated_witness
+    from govkit.model.markdown import report_hidden_headings
 
+    report_hidden_headings(ws.md(prel), report, prel)
     check_lock(ws, pkt_wp, prel, report)
     record, logged = validated_witness(ws, pkt_wp)
     if record is None and logged is None:

@@ -23,19 +23,36 @@ from govkit.util.escape import escape
 @click.option("--agent", "agents", multiple=True, type=click.Choice(["claude", "codex", "cursor"]),
               help="Also write this agent host's MCP configuration (coder role) and its "
                    "`govkit guard` pre-tool hook (docs/agents.md). Repeatable.")
+@click.option("--profile", type=click.Choice(["strict", "compat"]), default="strict",
+              show_default=True, help="The profile .GOV/govkit.yaml sets. strict: locks signed "
+              "by an operator key, the original's defects refused; compat: no config file (as an "
+              "existing repository is judged).")
+@click.option("--keys", "make_keys", is_flag=True,
+              help="Also create the operator's Ed25519 key pair and trust it (as `govkit keys "
+                   "init --trust`): private key outside the repository, public key in .GOV/keys/.")
+@click.option("--key-id", default=None, help="With --keys: the key id (default: <user>-<date>).")
+@click.option("--key-dir", default=None, help="With --keys: directory of the private key "
+              "(default: $GOVKIT_KEY_DIR, else ~/.config/govkit/keys); outside the repository.")
 @click.option("--json", "as_json", is_flag=True, help="Print created/skipped as JSON.")
-def init(directory, with_config, ci, project, agents, as_json):
+def init(directory, with_config, ci, project, agents, profile, make_keys, key_id, key_dir,
+         as_json):
     """Scaffold the .GOV/ layout, starter spec, board, logs, templates and justfile.
 
     DIRECTORY defaults to the current directory (or --repo); it is made a git repository
     (`git init`) if it is not one. Existing files are never overwritten: they are listed as
-    skipped. Exit 0.
+    skipped. The new .GOV/govkit.yaml sets `profile: strict`, whose locks need an operator key:
+    pass --keys, or run `govkit keys init --trust` afterwards. Exit 0.
     """
+    from govkit.errors import GovkitError
     from govkit.ops.init import init_workspace
 
+    if (key_id or key_dir) and not make_keys:
+        raise GovkitError("--key-id and --key-dir go with --keys",
+                          hint="govkit init --keys --key-dir DIR")
     ctx = get_ctx()
     target = directory or ctx.repo
-    res = init_workspace(target, with_config=with_config, ci=ci, project=project)
+    res = init_workspace(target, with_config=with_config, ci=ci, project=project,
+                         profile=profile, keys=make_keys, key_id=key_id, key_dir=key_dir)
     for host in agents:
         from govkit.ops.agent_setup import setup_agent
 

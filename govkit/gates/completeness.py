@@ -38,8 +38,11 @@ def check_completeness(ws: Workspace, report: Report) -> None:
 
 
 def _check_packet(ws: Workspace, wp: str, rel: str, report: Report) -> None:
+    from govkit.model.markdown import report_hidden_headings
+
     pkt = ws.packet(rel)
     md = pkt.md
+    report_hidden_headings(md, report, rel)
     status = " ".join(pkt.status.text.replace("*", " ").split()).upper()
     if not any(status == s or status.startswith(s + " ") for s in STATUSES):
         report.error("GK-CI-PACKET-STATUS", f"{wp}: Status must be Ready for Dev, In Progress or "

@@ -142,8 +142,9 @@ def _check_envelope(ws: Workspace, lock: Record, pkt_rel: str, report: Report) -
     env = lock.body.get("envelope")
     trusted = [str(k) for k in ws.config.get("approvals.trusted_keys") or []]
     if env is None:
-        if trusted:
-            msg = f"{lock.path} carries no operator signature, and trusted keys are configured"
+        if trusted or strict(ws):   # strict: every lock is the operator's, signed
+            msg = f"{lock.path} carries no operator signature, and " + \
+                ("trusted keys are configured" if trusted else "the profile is strict")
             if strict(ws):
                 report.error("GK-LOCK-SIGNATURE", msg, lock.path, None,
                              f"the operator re-locks with a key: govkit amend {lock.wp} ...")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govkit.model.markdown import heading_matches
+from govkit.model.markdown import heading_matches, report_hidden_headings
 from govkit.result import Report
 
 if TYPE_CHECKING:
@@ -27,6 +27,7 @@ def check_phases(ws: Workspace, wp: str, packet_rel: str | None = None) -> Repor
     md = pkt.md
     report.facts["packet"] = rel
     src = pkt.doc.lines
+    report_hidden_headings(md, report, rel)
 
     for f in md.fences:
         if f.fenced and not f.closed:

@@ -37,6 +37,8 @@ MANIFEST_FIELDS = ("Target File", "Start", "End", "Line Delta", "Pre-SHA1", "Pos
 
 
 def check_templates(ws: Workspace, report: Report) -> None:
+    from govkit.model.markdown import report_hidden_headings
+
     tdir = ws.p("templates_dir")
     for name, (headings, fields) in REQUIRED.items():
         rel = f"{tdir}/{name}"
@@ -45,6 +47,7 @@ def check_templates(ws: Workspace, report: Report) -> None:
                         "template", rel, None)
             continue
         md = ws.md(rel)
+        report_hidden_headings(md, report, rel)
         for h in headings:
             if md.heading(h) is None:
                 report.error("GK-CI-TEMPLATE-HEADING", f"{name} lost the required heading '{h}'",

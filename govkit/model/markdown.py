@@ -11,9 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from govkit.util.textio import Text
+
+if TYPE_CHECKING:
+    from govkit.result import Report
 
 # Bump when the parse result for the same bytes changes (the parse cache is keyed by it).
 CACHE_VERSION = 2
@@ -315,6 +318,23 @@ def _hidden_heading(tokens, lines: list[str], outside: list[bool], off: int) -> 
             if outside[i] and _ATX.match(lines[i]):
                 return i
     return None
+
+
+def report_hidden_headings(md: MdDoc, report: Report, rel: str | None = None) -> None:
+    """GK-MD-FENCE for each heading a broken fence had swallowed (MdDoc._build takes it, and a
+    cached parse carries the lines): every gate that reads the artifact says so, once a line."""
+    if not md.hidden_headings:
+        return
+    rel = rel or md.path
+    have = {(f.path, f.line) for f in report.findings if f.code == "GK-MD-FENCE"}
+    lines = md.doc.text.splitlines()
+    for n in md.hidden_headings:
+        if (rel, n) in have:
+            continue
+        text = lines[n - 1].strip() if 0 < n <= len(lines) else ""
+        report.warn("GK-MD-FENCE", f"heading '{text}' sits inside a code block that a broken "
+                    "fence above opened; read as a heading", rel, n,
+                    "indent every line of a fenced block in a list item, or close it")
 
 
 def heading_matches(text: str, name: str, exact: bool = False) -> bool:

@@ -184,14 +184,44 @@ def _no_file_in_the_way(root: Path, rels) -> None:
 
 
 CI_FILES = {"github": (".github/workflows/govkit.yml", "github-workflow.yml")}
+PROFILES = ("strict", "compat")
+# What a new workspace's config says when init writes no commented example (--with-config).
+STRICT_CONFIG = """\
+# govkit configuration (every key optional; `govkit init --with-config` shows them all).
+# profile strict: the original scripts' defects are refused, and every LOCK is signed by an
+# operator key that the governed agent never holds (docs/compatibility.md). The operator
+# creates that key once: govkit keys init --trust [--key-dir DIR]
+profile: strict
+"""
+
+
+def config_text(profile: str, with_config: bool) -> str | None:
+    """The .GOV/govkit.yaml init writes: strict always sets its profile; compat keeps the old
+    behaviour (no file, or the commented example with --with-config)."""
+    from govkit.util.templates import template_text
+
+    if not with_config:
+        return STRICT_CONFIG if profile == "strict" else None
+    text = template_text("govkit.yaml")
+    if profile == "strict":
+        head, sep, tail = text.partition("\n# profile: compat ")
+        if not sep:
+            raise GovkitError("the packaged govkit.yaml template has no profile line")
+        text = head + "\nprofile: strict         " + tail
+    return text
 
 
 def init_workspace(target: str | os.PathLike | None = None, with_config: bool = False,
                    git_init: bool = True, ci: str | None = None,
-                   project: str | None = None) -> InitResult:
+                   project: str | None = None, profile: str = "strict", keys: bool = False,
+                   key_id: str | None = None, key_dir: str | None = None) -> InitResult:
     root = Path(target or os.getcwd()).expanduser()
     if project is not None:
         project_name(project, root)  # bad input fails before anything is written
+    if profile not in PROFILES:
+        raise GovkitError(f"unknown profile {profile!r}", hint="--profile strict or compat")
+    if keys:
+        _check_key_args(root, key_id, key_dir)
     if root.exists() and not root.is_dir():
         raise GovkitError("not a directory", path=str(root))
     root.mkdir(parents=True, exist_ok=True)
@@ -222,10 +252,9 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
     with transaction(ws, "init") as tx:
         dirs, files, notes = plan(cfg, root, project)
         result.notes += notes
-        if with_config:
-            from govkit.util.templates import template_text
-
-            files.insert(0, (config_mod.CONFIG_REL, template_text("govkit.yaml").encode("utf-8")))
+        cfg_text = config_text(profile, with_config)
+        if cfg_text is not None:
+            files.insert(0, (config_mod.CONFIG_REL, cfg_text.encode("utf-8")))
         if ci is not None:   # `--ci github`: the CI workflow, never over an existing file
             from govkit.util.templates import template_text as _tt
 
@@ -257,7 +286,54 @@ def init_workspace(target: str | os.PathLike | None = None, with_config: bool = 
             result.created.append(".gitattributes (merge rules)")
         tx.audit_data = {"skipped": len(result.skipped)}
     _merge_driver(ws, result)
+    if config_mod.CONFIG_REL in result.skipped:
+        result.notes.append(f"kept the existing {config_mod.CONFIG_REL} (profile "
+                            f"{cfg.get('profile')}); --profile does not change it")
+    _operator_key(root, result, keys, key_id, key_dir)
     return result
+
+
+def _check_key_args(root: Path, key_id: str | None, key_dir: str | None) -> None:
+    """--keys input errors before anything is written: a bad key id, a key directory inside
+    the repository (a private key must never be committed)."""
+    from govkit.signing import keys as keys_mod
+    from govkit.util.paths import inside
+
+    d = Path(os.path.abspath(os.path.expanduser(key_dir))) if key_dir else keys_mod.key_dir()
+    if inside(d.resolve(), root.resolve()):
+        raise GovkitError(f"key directory {d} is inside the repository; private keys must never "
+                          "be committed", hint=f"pass --key-dir (or set {keys_mod.ENV_DIR}) to a "
+                          "directory outside the repository")
+    if key_id is not None and (d / f"{keys_mod.check_key_id(key_id)}.key").exists():
+        raise GovkitError(f"operator key '{key_id}' already exists: {d / (key_id + '.key')}",
+                          hint="choose another --key-id, or leave out --keys and trust the "
+                               "existing key (docs/user-guide.md#operator-keys)")
+
+
+def _operator_key(root: Path, result: InitResult, keys: bool, key_id: str | None,
+                  key_dir: str | None) -> None:
+    """--keys: the operator's key pair (keys init --trust); otherwise, in strict, say how."""
+    from govkit import config as config_mod
+    from govkit.actions.lock import KEYS_FIX, operator_key_problem
+    from govkit.workspace import Workspace
+
+    ws = Workspace(root, config_mod.load(root))   # the config init just wrote
+    if keys:
+        from govkit.actions.approve import keys_init
+
+        rep = keys_init(ws, key_id, trust=True, key_dir=key_dir)
+        result.created.append(str(rep.facts["public_key"]))
+        result.notes.append(f"created the operator key {rep.facts['key_id']}: private key "
+                            f"{rep.facts['private_key']} (mode 0600, outside the repository; "
+                            "back it up), trusted in " + config_mod.CONFIG_REL)
+        result.notes += [f"then: {c}" for c in rep.next_commands]
+        for f in rep.warnings:
+            result.notes.append(f.message)
+        return
+    if ws.config.get("profile") == "strict" and operator_key_problem(ws) is not None:
+        result.notes.append("profile strict: create-task-packet, lock and amend sign the LOCK "
+                            f"with an operator key; create it once: `{KEYS_FIX}` (or rerun "
+                            "`govkit init --keys`); the private key stays outside the repository")
 
 
 def merge_rules(cfg) -> list[str]:

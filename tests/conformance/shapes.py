@@ -3,7 +3,9 @@ post-work and CI states, with the original's documented verdict (kernel-gates.md
 the vectors of section 18) and the verdict expected per profile.
 
 Each shape: prepare(repo) writes the base and the packet (committed: the checkpoint); in strict
-the packet is then locked; change(repo) makes the work. Scopes list exact files, because the
+the workspace is the one `govkit init --keys` makes (its `profile: strict` config and a trusted
+operator key) and the packet is then locked under the operator's signature; change(repo) makes
+the work. Scopes list exact files, because the
 original compares IN_SCOPE_PATHS by string equality."""
 
 from __future__ import annotations
@@ -191,6 +193,18 @@ OTHER_VECTORS = [
 ]
 
 
+# strict as `govkit init` writes it, before any shape: (shape, command, compat, strict, original,
+# note); the verdicts are asserted by the suite named in the note.
+INIT_ROWS = [
+    ("init, then create-task-packet with no operator key", "create-task-packet",
+     "packet created (`init --profile compat`: no config)",
+     "exit 2 naming `govkit keys init --trust [--key-dir DIR]`; nothing written",
+     "n/a (no init; never signs)", "tests/e2e/test_init_strict.py"),
+    ("init --keys, then create-task-packet, lock, pre-work", "pre-work", "PASS", "PASS "
+     "(LOCK signed by the trusted operator key)", "n/a", "tests/e2e/test_init_strict.py"),
+]
+
+
 def run_shape(shape: Shape, profile: str, root: Path) -> tuple[str, list[str]]:
     """Build the shape in root (a new directory) and run its command: (verdict, finding codes)."""
     import json
@@ -200,18 +214,23 @@ def run_shape(shape: Shape, profile: str, root: Path) -> tuple[str, list[str]]:
     repo = init_repo(root)
     (repo / "README.md").write_text("test repo\n")
     commit_all(repo, "initial")
+    env = None
+    key_dir = root.with_name(root.name + "-keys")
     if profile == "strict":
-        write(repo, ".GOV/govkit.yaml", "profile: strict\n")
-        commit_all(repo, "strict profile")
+        # strict as `govkit init` writes it: its config, and the operator's trusted key (--keys)
+        from support.keys import init_strict
+
+        env = init_strict(repo, key_dir, "op", "--project", "Project")
+        commit_all(repo, "govkit init (profile strict, operator key)")
     shape.prepare(repo)
     if profile == "strict" and shape.command == "post-work":
         from support.custody import lock_packet
 
-        lock_packet(repo)
+        lock_packet(repo, key_dir=key_dir)   # operator-signed, as `govkit lock` signs it
         commit_all(repo, "lock")
     shape.change(repo)
     args = ["post-work", "WP-1-Demo"] if shape.command == "post-work" else ["ci"]
-    p = run_govkit(*args, "--json", cwd=repo)
+    p = run_govkit(*args, "--json", cwd=repo, env=env)
     if p.returncode not in (0, 1):
         return f"exit {p.returncode}", [p.stderr.strip()[-300:]]
     codes = [f"{f['severity'][0]}:{f['code']}" for f in json.loads(p.stdout)["findings"]

@@ -11,7 +11,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent.parent), str(HERE.parent), str(HERE)]
 
-from shapes import OTHER_VECTORS, SHAPES, run_shape  # noqa: E402
+from shapes import INIT_ROWS, OTHER_VECTORS, SHAPES, run_shape  # noqa: E402
 
 
 def main(argv: list[str]) -> int:
@@ -30,6 +30,8 @@ def main(argv: list[str]) -> int:
                 got[prof] = verdict + mark + (f" `{' '.join(found)}`" if codes else "")
             print(f"| {s.name} | {s.command} | {got['compat']} | {got['strict']} | {s.original} "
                   f"| {s.why} |")
+    for name, command, compat, strict, original, note in INIT_ROWS:
+        print(f"| {name} | {command} | {compat} | {strict} | {original} | {note} |")
     for name, original, govkit, note in OTHER_VECTORS:
         print(f"| {name} | (other gates) | {govkit} | {govkit} | {original} | {note} |")
     return 1 if bad else 0

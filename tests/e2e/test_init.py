@@ -147,7 +147,9 @@ def test_with_config_writes_a_valid_commented_example(repo, gk):
     assert p.returncode == 0
     cfg = repo / ".GOV/govkit.yaml"
     assert cfg.is_file()
-    assert config_mod.load(repo).data == config_mod.DEFAULTS
+    # the example with every default, except the profile a new workspace runs (issue #12)
+    assert config_mod.load(repo).data == {**config_mod.DEFAULTS, "profile": "strict"}
+    assert "\nprofile: strict" in cfg.read_text()
     assert gk("spec-check", cwd=repo).returncode == 0
 
 

@@ -7,8 +7,11 @@ import re
 from pathlib import Path
 
 
-def lock_packet(repo: Path, wp: str = "WP-1-Demo", pkt_rel: str | None = None) -> str:
-    """Stage and commit a LOCK record for the packet as it is on disk; returns the record path."""
+def lock_packet(repo: Path, wp: str = "WP-1-Demo", pkt_rel: str | None = None,
+                key_dir: Path | None = None) -> str:
+    """Stage and commit a LOCK record for the packet as it is on disk; returns the record path.
+    With key_dir (GOVKIT_KEY_DIR of a trusted operator key), the LOCK is operator-signed as
+    `govkit lock` signs it: what a strict workspace made by `govkit init --keys` requires."""
     from govkit.actions.records import stage_record
     from govkit.model.common import strip_ticks
     from govkit.model.lockhash import locked_view
@@ -32,6 +35,20 @@ def lock_packet(repo: Path, wp: str = "WP-1-Demo", pkt_rel: str | None = None) -
                       "out": [e.path for e in pkt.out_of_scope]},
             "waivers": waivers, "merge_base": pkt.merge_base or "", "signature": "",
             "prepare": {"branch": None, "worktree_dir": None, "coder_id": None}}
+    if key_dir is not None:
+        import os
+
+        from govkit.actions.lock import sign_body
+
+        old = os.environ.get("GOVKIT_KEY_DIR")
+        os.environ["GOVKIT_KEY_DIR"] = str(key_dir)
+        try:
+            sign_body(ws, "LOCK", body, require=True)
+        finally:
+            if old is None:
+                os.environ.pop("GOVKIT_KEY_DIR")
+            else:
+                os.environ["GOVKIT_KEY_DIR"] = old
     with transaction(ws, "lock", wp) as tx:
         rec = stage_record(ws, tx, wp, "LOCK", body)
     return rec.path

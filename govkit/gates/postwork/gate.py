@@ -30,6 +30,7 @@ from govkit.gates.postwork.waivers import active_waivers, waived
 from govkit.model.common import is_placeholder, strip_ticks
 from govkit.model.cor701 import GATE_CODES, GATE_NAMES
 from govkit.model.manifest import parse_manifest
+from govkit.model.markdown import report_hidden_headings
 from govkit.result import Report
 from govkit.util.globs import any_match, matches
 from govkit.vcs.diffset import FileChange
@@ -52,10 +53,7 @@ def check_postwork(ws: Workspace, wp: str, range_arg: str | None = None, rev: st
 
     # Check 1: ASCII packet (a BOM is tolerated with a warning).
     _check_ascii(pkt, report)
-    for n in pkt.md.hidden_headings:
-        report.warn("GK-MD-FENCE", f"heading '{pkt.doc.text.splitlines()[n - 1].strip()}' sits "
-                    "inside a code block that a broken fence above opened; read as a heading",
-                    rel, n, "indent every line of a fenced block in a list item, or close it")
+    report_hidden_headings(pkt.md, report, rel)
     manifest = parse_manifest(pkt.md, rel)
     if manifest.section is None:
         report.error("GK-POST-VALIDATION", "task packet has no ## VALIDATION section", rel, None,

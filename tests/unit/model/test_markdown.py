@@ -191,3 +191,33 @@ def test_split_field_is_not_quadratic():
     t0 = time.perf_counter()
     assert split_field(line) == ("A", "x" + " " * 50_000 + "y")
     assert time.perf_counter() - t0 < 0.5
+
+
+HIDDEN = ("# P\n\n## TEST_PLAN\n- Run:\n  ```bash\n  python -m pytest\npython -m pytest -k one\n"
+          "  ```\n\n## VALIDATION\n- Target File: a\n")
+
+
+def _fence_findings(md) -> list[tuple[str | None, int | None, str]]:
+    from govkit.model.markdown import report_hidden_headings
+    from govkit.result import Report
+
+    r = Report("x")
+    report_hidden_headings(md, r, "p.md")
+    report_hidden_headings(md, r, "p.md")   # a second reader of the same packet adds nothing
+    return [(f.path, f.line, f.message) for f in r.findings]
+
+
+@pytest.mark.parametrize("eol", ["\n", "\r\n"])
+def test_hidden_heading_is_reported_from_a_fresh_and_a_cached_parse(eol):
+    import json
+
+    from govkit.model.markdown import MdDoc
+
+    md = md_of(HIDDEN.replace("\n", eol))
+    assert md.hidden_headings == [10] and md.heading("VALIDATION") is not None
+    fresh = _fence_findings(md)
+    assert fresh == [("p.md", 10, "heading '## VALIDATION' sits inside a code block that a "
+                      "broken fence above opened; read as a heading")]
+    cached = MdDoc.from_data(md.doc, json.loads(json.dumps(md.to_data())))
+    assert _fence_findings(cached) == fresh
+    assert _fence_findings(md_of(HIDDEN.replace("python -m pytest -k", "  python -m pytest -k"))) == []
