@@ -88,6 +88,16 @@ def _report_profile(ws: Workspace, report: Report) -> None:
     report.info("GK-DOCTOR-PROFILE", f"profile {profile} ({why}): {what}",
                 hint="set 'profile: strict' in .GOV/govkit.yaml to refuse what compat warns about"
                 if profile == "compat" else None)
+    if profile == "strict":
+        from govkit.actions.lock import KEYS_FIX, operator_key_problem
+
+        problem = operator_key_problem(ws)
+        if problem is not None:
+            report.warn("GK-DOCTOR-OPERATOR-KEY", "profile strict: this machine cannot sign the "
+                        f"locks that create-task-packet, lock and amend write: {problem} (only "
+                        "the operator's machine needs one)",
+                        hint=f"the operator runs `{KEYS_FIX}` once; export GOVKIT_KEY_DIR=DIR "
+                             "when the private key is not in ~/.config/govkit/keys")
 
 
 def _sets_profile(path: Path) -> bool:

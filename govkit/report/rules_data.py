@@ -230,6 +230,7 @@ RULES = {
     'GK-AUDIT-UNSIGNED': ('Audit (GK-AUDIT-*)', 'info', 'The first records predate the key; the signed audit-key-enabled record pins them.', ''),
     'GK-AUDIT-EMPTY': ('Audit (GK-AUDIT-*)', 'info', 'There is no trail yet.', ''),
     'GK-DOCTOR-PROFILE': ('Audit (GK-AUDIT-*)', 'info', 'Which profile (compat or strict) is in force and why: set in .GOV/govkit.yaml, the default of a config that does not set it, or no config at all (an existing repository).', ''),
+    'GK-DOCTOR-OPERATOR-KEY': ('Audit (GK-AUDIT-*)', 'warning', "Profile strict, and this machine has no operator key that the gates would accept (no private key in the key directory whose public key is in .GOV/keys/, or not in approvals.trusted_keys): create-task-packet, lock and amend will refuse here. Only the operator's machine needs one.", 'govkit keys init --trust [--key-dir DIR], and export GOVKIT_KEY_DIR=DIR for a non-default directory.'),
     'GK-DOCTOR-CONFIG': ('Audit (GK-AUDIT-*)', 'error / info', '.GOV/govkit.yaml is invalid (file, line, key) / valid.', 'Fix the key named.'),
     'GK-DOCTOR-KEY': ('Audit (GK-AUDIT-*)', 'error / warning / info', 'The audit key file is missing, unreadable or inside the repository / no key configured / key found.', 'Move the key outside the repo, or set GOVKIT_AUDIT_KEY.'),
     'GK-DOCTOR-LOCK': ('Audit (GK-AUDIT-*)', 'error / info', 'The workspace lock is held by a live process / the last holder died without releasing it (the kernel freed the lock: nothing to recover).', 'Wait for the holder.'),

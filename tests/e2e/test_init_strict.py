@@ -46,6 +46,8 @@ def test_init_writes_strict_and_says_how_to_get_keys(tmp_path, gk):
     found = [f["message"] for f in json.loads(doc.stdout)["findings"]
              if f["code"] == "GK-DOCTOR-PROFILE"]
     assert found and found[0].startswith("profile strict (set in .GOV/govkit.yaml)")
+    warned = [f for f in json.loads(doc.stdout)["findings"] if f["code"] == "GK-DOCTOR-OPERATOR-KEY"]
+    assert warned and warned[0]["severity"] == "warning" and "no operator key" in warned[0]["message"]
 
 
 def test_init_profile_compat_keeps_the_old_behaviour(tmp_path, gk):
@@ -72,6 +74,8 @@ def test_init_keys_provisions_a_trusted_key_outside_the_repository(tmp_path, gk)
     cfg = config_mod.load(target)
     assert cfg.get("profile") == "strict" and cfg.get("approvals.trusted_keys") == ["op1"]
     assert any("GOVKIT_KEY_DIR" in n for n in out["notes"])
+    doc = gk("doctor", "--json", cwd=target, env={"GOVKIT_KEY_DIR": str(kdir)})
+    assert "GK-DOCTOR-OPERATOR-KEY" not in doc.stdout
 
 
 def test_init_keys_refuses_a_key_dir_inside_the_repository_before_writing(tmp_path, gk):
