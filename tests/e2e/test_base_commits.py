@@ -256,3 +256,22 @@ def test_second_lock_record_appended_in_the_range(repo, gk):
     found = custody_errors(ci(gk, repo, ref))
     order = [f for f in found if f["code"] == "GK-CUSTODY-ORDER"]
     only_names(order, c1, [ref])
+
+
+def test_signature_in_the_range_needs_a_valid_signed_approval(repo, gk, tmp_path):
+    env = {"GOVKIT_KEY_DIR": str(tmp_path / "operator-keys")}
+    setup(repo, cfg_extra="approvals:\n  require_signed: true\n  trusted_keys:\n    - alice\n")
+    ok(gk("keys", "init", "--key-id", "alice", cwd=repo, env=env))
+    ref = commit_all(repo, "operator key")
+    ok(gk("record-refinement", WP, cwd=repo))
+    ok(gk("approve", WP, cwd=repo, env=env))
+    ok(gk("record-signature", WP, other_sig(0), cwd=repo))
+    c1 = commit_all(repo, "approved and signed")
+    assert not custody_errors(ci(gk, repo, ref))
+    path = repo / f".GOV/approvals/{WP}.json"
+    doc = json.loads(path.read_text())
+    doc["statement"]["nonce"] = "0" * 32       # the statement no longer matches its signature
+    path.write_text(json.dumps(doc))
+    c2 = commit_all(repo, "approval")
+    found = [f for f in custody_errors(ci(gk, repo, ref)) if f["code"] == "GK-APPROVAL-SIGNATURE"]
+    only_names(found, c2, [c1])
