@@ -182,7 +182,7 @@ def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, repor
                         f"{named(hist.added_by(lock_head.path), base)}", lock_head.path)
         sub = Report(report.gate, wp)
         check_lock(ws, wp, pkt_rel, sub, records=at_head,
-                   blame=drift_blame(ws, hist, wp, pkt_rel, d, at_base))
+                   blame=drift_blame(hist, pkt_rel, d, at_base))
         for f in sub.findings:  # a record the range made is named by the commit that made it
             made = hist.added_by(f.path) if f.code != "GK-LOCK-DRIFT" and f.path and \
                 f.path.startswith(d) else None

@@ -129,42 +129,52 @@ def named(commit: Commit | None, base: str) -> str:
     return f" (commit {commit.sha[:12]} '{commit.subject[:60]}')"
 
 
-def drift_blame(ws: Workspace, hist: History, wp: str, pkt_rel: str, records_dir: str,
+def drift_blame(hist: History, pkt_rel: str, records_dir: str,
                 at_base: list[Record]) -> Callable[[str], str]:
     """For GK-LOCK-DRIFT: section name -> the commit after which that locked section differs
-    from the lock in force at each commit (the lock and the packet as that commit left them)."""
-    from govkit.gates.lock import current_lock
-    from govkit.model.records import parse_record
+    from the lock in force at each commit (the lock and the packet as that commit left them).
+    Lazy: nothing is read before the first call, and packets are parsed from HEAD backwards
+    only as far as the drift goes."""
+    steps: list[tuple[Commit, Record | None, bytes | None]] = []   # REF first
+    memo: dict[tuple[str | None, bytes | None], set[str]] = {}
 
-    d = records_dir.rstrip("/") + "/"
-    base_recs = {r.path: r for r in at_base}
-    base_pkt = hist.at_base(pkt_rel)
-    fails_at_base = _drifted(current_lock(list(base_recs.values())), base_pkt, pkt_rel)
-    touched = list(hist.steps(lambda p: p == pkt_rel or p.startswith(d)))
-    # The drifted sections after each commit, computed once for every section asked about.
-    states: list[tuple[Commit, set[str]]] = []
-    recs, pkt = dict(base_recs), base_pkt
-    for commit, hits in touched:
-        for c in hits:
-            if c.path == pkt_rel:
-                pkt = hist.blob(c)
-            elif c.status == "D":
-                recs.pop(c.path, None)
-            else:
-                try:
-                    recs[c.path] = parse_record(hist.blob(c) or b"", c.path)
-                except ValueError:
-                    recs.pop(c.path, None)      # a malformed record: GK-LOCK-CHAIN says so
-        lock = current_lock([recs[k] for k in sorted(recs)])
-        states.append((commit, _drifted(lock, pkt, pkt_rel)))
+    def walk() -> None:
+        from govkit.gates.lock import current_lock
+        from govkit.model.records import parse_record
+
+        d = records_dir.rstrip("/") + "/"
+        recs = {r.path: r for r in at_base}
+        pkt = hist.at_base(pkt_rel)
+        steps.append((AT_BASE, current_lock(at_base), pkt))
+        for commit, hits in hist.steps(lambda p: p == pkt_rel or p.startswith(d)):
+            for c in hits:
+                if c.path == pkt_rel:
+                    pkt = hist.blob(c)
+                elif c.status == "D":
+                    recs.pop(c.path, None)
+                else:
+                    try:
+                        recs[c.path] = parse_record(hist.blob(c) or b"", c.path)
+                    except ValueError:
+                        recs.pop(c.path, None)      # malformed: GK-LOCK-CHAIN says so
+            steps.append((commit, current_lock([recs[k] for k in sorted(recs)]), pkt))
+
+    def drifted(i: int) -> set[str]:
+        _, lock, raw = steps[i]
+        key = (lock.sha256 if lock else None, raw)
+        if key not in memo:
+            memo[key] = _drifted(lock, raw, pkt_rel)
+        return memo[key]
 
     def blame(section: str) -> str:
-        who = AT_BASE if section in fails_at_base else None
-        for commit, drifted in states:
-            who = (who or commit) if section in drifted else None
-        if who is None:
+        if not steps:
+            walk()
+        i = len(steps) - 1
+        if section not in drifted(i):
             return " (in the work tree, not committed)"
-        return named(who, hist.base)
+        while i > 0 and section in drifted(i - 1):
+            i -= 1
+        return named(steps[i][0], hist.base)
 
     return blame
 
