@@ -49,11 +49,11 @@ def check_range_records(ws: Workspace, wp: str, hist: History, at_base: list[Rec
                 _named(sub, who, lambda rep, r=r: check_envelope(ws, r, pkt_rel, rep))
         if r.type == "SIGNATURE":
             _signature(ws, wp, hist, r, sub)
-    if head_lock is not None and head_lock.type == "LOCK" and head_lock.path not in base_paths \
-            and ws.abs(pkt_rel).is_file():
-        _custody(ws, wp, hist, head_lock, pkt_rel, sub)
+    first = next((r for r in at_head if r.type == "LOCK"), None)
+    if first is not None and first.path not in base_paths and ws.abs(pkt_rel).is_file():
+        _custody(ws, wp, hist, first, pkt_rel, sub)
     seen = set()
-    for f in sub.findings:      # one finding per rule and record (check_lock may say it too)
+    for f in sub.findings:      # the custody check and the rules above may say the same
         if (f.code, f.path, f.message) not in seen:
             seen.add((f.code, f.path, f.message))
             report.findings.append(f)
