@@ -100,8 +100,9 @@ def check_base(ws: Workspace, base_ref: str, report: Report, only_wp: str | None
             continue
         existed = c.old != ZERO_SHA
         hit = rule_problem(kind, hist.at_base(c.path), hist.blob(c), existed, c.status == "D")
-        if hit and kind == "records":
-            continue        # the walk below names each commit that changed a record
+        if hit and kind == "records" and any(ch.path == c.path and ch.status in "MDT"
+                                             for commit in hist.log for ch in commit.changes):
+            continue        # the walk below names each commit that changed the record
         if hit:
             who = hist.file_culprit(c.path, lambda new, old_too, k=kind, p=c.path: rule_problem(
                 k, hist.at_base(p), new, old_too, new is None) is not None)
