@@ -189,12 +189,14 @@ def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, repor
                 f.path.startswith(d) else None
             report.findings.append(f._replace(message=f.message + named(made, base)))
     check_range_records(ws, wp, hist, at_base, at_head, report)
-    _check_witness(ws, wp, head, at_head, report)
+    _check_witness(ws, wp, hist, head, at_base, at_head, report)
 
 
-def _check_witness(ws: Workspace, wp: str, head: str, records, report: Report) -> None:
+def _check_witness(ws: Workspace, wp: str, hist: History, head: str, at_base, records,
+                   report: Report) -> None:
     """A VALIDATED record needs the validator state that says COMMITTED for the same commit."""
     from govkit.gates.validated import state_disagrees
+    from govkit.model.records import parse_record
 
     validated = [r for r in records if r.type == "VALIDATED"]
     if not validated:
@@ -202,6 +204,25 @@ def _check_witness(ws: Workspace, wp: str, head: str, records, report: Report) -
     rel = f"{ws.p('validator_gates_dir').rstrip('/')}/{wp}.json"
     raw = cat_blobs(ws.git, [f"{head}:{rel}"]).get(f"{head}:{rel}")
     problem = state_disagrees(raw, wp, validated[-1])
-    if problem:
-        report.error("GK-VAL-WITNESS", f"{rel}: {problem}", rel, None,
-                     f"restore {rel} from the commit that recorded {validated[-1].path}")
+    if not problem:
+        return
+    d = posixpath.dirname(validated[-1].path) + "/"
+    now = {"state": hist.at_base(rel) if any(c.path == rel for c in hist.log_changes())
+           else raw, "rec": next((r for r in reversed(at_base) if r.type == "VALIDATED"), None)}
+
+    def after(hits) -> bool:
+        for c in hits:
+            if c.path == rel:
+                now["state"] = hist.blob(c)
+            elif c.status != "D" and c.path.endswith("-VALIDATED.json"):
+                try:
+                    now["rec"] = parse_record(hist.blob(c) or b"", c.path)
+                except ValueError:
+                    pass
+        return now["rec"] is not None and state_disagrees(now["state"], wp, now["rec"]) is not None
+
+    fails_at_base = now["rec"] is not None and state_disagrees(now["state"], wp, now["rec"]) \
+        is not None
+    who = hist.culprit(lambda p: p == rel or p.startswith(d), fails_at_base, after)
+    report.error("GK-VAL-WITNESS", f"{rel}: {problem}{named(who, hist.base)}", rel, None,
+                 f"restore {rel} from the commit that recorded {validated[-1].path}")

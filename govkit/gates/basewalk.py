@@ -77,6 +77,9 @@ class History:
         specs += [c.new for c in every if c.new != ZERO_SHA]
         self._blobs = cat_blobs(ws.git, specs)
 
+    def log_changes(self) -> list[Change]:
+        return [c for commit in self.log for c in commit.changes]
+
     def at_base(self, path: str) -> bytes | None:
         return self._blobs.get(f"{self.base}:{path}")
 

@@ -275,3 +275,29 @@ def test_signature_in_the_range_needs_a_valid_signed_approval(repo, gk, tmp_path
     c2 = commit_all(repo, "approval")
     found = [f for f in custody_errors(ci(gk, repo, ref)) if f["code"] == "GK-APPROVAL-SIGNATURE"]
     only_names(found, c2, [c1])
+
+
+def test_validator_state_reverted_in_commit_2_of_3(repo, gk):
+    from test_custody_attacks import STATE, _locked, _validate
+
+    from support.postwork import WP as DEMO
+    from support.postwork import manifest_write, write
+
+    _locked(repo)
+    write(repo, "src/a.txt", "l1\nL2\nl3\n")
+    manifest_write(gk, repo)
+    commit_all(repo, "work")
+    _validate(gk, repo)
+    ref = commit_all(repo, f"docs: validation PASS [{DEMO}]")
+    state = json.loads((repo / STATE).read_text())
+    write(repo, "src/evidence.txt", "more evidence\n")
+    c1 = commit_all(repo, "evidence")
+    (repo / STATE).unlink()
+    c2 = commit_all(repo, "tidy")
+    state["validation_sessions"][DEMO]["status"] = "REPORT_PRESENTED"
+    (repo / STATE).write_text(json.dumps(state))
+    c3 = commit_all(repo, "a new session")
+    found = [f for f in custody_errors(ci(gk, repo, ref))
+             if f["code"] in ("GK-VAL-WITNESS", "GK-GOV-STATE-REVERT")]
+    assert {f["code"] for f in found} == {"GK-VAL-WITNESS", "GK-GOV-STATE-REVERT"}, found
+    only_names(found, c2, [c1, c3])
