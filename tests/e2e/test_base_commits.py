@@ -301,3 +301,18 @@ def test_validator_state_reverted_in_commit_2_of_3(repo, gk):
              if f["code"] in ("GK-VAL-WITNESS", "GK-GOV-STATE-REVERT")]
     assert {f["code"] for f in found} == {"GK-VAL-WITNESS", "GK-GOV-STATE-REVERT"}, found
     only_names(found, c2, [c1, c3])
+
+
+def test_lock_record_removed_in_commit_2_of_3(repo, gk):
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    replace(pkt, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
+    c1 = commit_all(repo, "status")
+    (repo / REC / "0004-LOCK.json").unlink()
+    c2 = commit_all(repo, "drop the lock")
+    replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
+    c3 = commit_all(repo, "evidence")
+    found = [f for f in custody_errors(ci(gk, repo, ref))
+             if f["code"] in ("GK-CUSTODY-LOCK", "GK-GOV-RECORD-EDIT")]
+    assert {f["code"] for f in found} == {"GK-CUSTODY-LOCK", "GK-GOV-RECORD-EDIT"}, found
+    only_names(found, c2, [c1, c3])
