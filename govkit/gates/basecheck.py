@@ -37,6 +37,8 @@ class Kinds:
         self.refs = ws.p("refinements_dir").rstrip("/") + "/"
         self.records = self.gov + "records/"
         self.keys = ws.p("keys_dir").rstrip("/") + "/"
+        # `govkit approve WP` writes a signed approval once: like a record, it is only added.
+        self.approvals = ws.p("approvals_dir").rstrip("/") + "/"
         self.trusted = {str(k) for k in ws.config.get("approvals.trusted_keys") or []}
 
     def of(self, path: str) -> tuple[str | None, str | None]:
@@ -44,7 +46,7 @@ class Kinds:
         if path in self.exact:
             return self.exact[path], None
         for d, kind, ext in ((self.val, "validator", ".json"), (self.pkts, "packet", ".md"),
-                             (self.refs, "refinement", ".md")):
+                             (self.refs, "refinement", ".md"), (self.approvals, "records", ".json")):
             rest = path[len(d):] if path.startswith(d) else ""
             if rest and "/" not in rest and rest.endswith(ext):
                 return kind, rest[:-len(ext)]
@@ -82,7 +84,7 @@ def check_base(ws: Workspace, base_ref: str, report: Report, only_wp: str | None
     if head is None or head == base:
         return
     kinds = Kinds(ws)
-    paths = list(dict.fromkeys([kinds.gov, kinds.keys]))
+    paths = list(dict.fromkeys([kinds.gov, kinds.keys, kinds.approvals]))
     net = net_changes(ws, base, head, paths)
     hist = History(ws, base, range_log(ws, base, head, paths), net)
     touched = sorted({wp for c in net for k, wp in [kinds.of(c.path)] if wp and k != "key"})
