@@ -10,6 +10,7 @@ prose, other sections) is kept. The write is a govkit.txn.transaction transactio
 from __future__ import annotations
 
 import re
+from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
@@ -155,6 +156,12 @@ def run_manifest(ws: Workspace, wp: str, range_arg: str | None = None, rev: str 
             raise GovkitError("task packet has no ## VALIDATION section; nothing to write into",
                               path=rel, hint="add '## VALIDATION' (from the template) and run "
                                              "again")
+        if not report.passed:
+            return report, ""
+        # A manifest never legalizes a packet that drifted from its lock (a widened scope).
+        from govkit.gates.lock import check_lock
+
+        check_lock(ws, PurePosixPath(rel).stem, rel, report)
         if not report.passed:
             return report, ""
         raw = pkt.doc.raw

@@ -6,6 +6,7 @@ merely appears in the file (docs/design/records-and-locks.md)."""
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
@@ -95,10 +96,12 @@ def strict(ws: Workspace) -> bool:
 
 
 def check_lock(ws: Workspace, wp: str, pkt_rel: str, report: Report,
-               records: list[Record] | None = None) -> Record | None:
+               records: list[Record] | None = None,
+               blame: Callable[[str], str] | None = None) -> Record | None:
     """Recompute the packet's locked content and compare it with the WP's lock. Adds
     GK-LOCK-NONE / -CHAIN / -FOREIGN / -DRIFT / -SIGNATURE findings; returns the lock record
-    when it is intact, else None."""
+    when it is intact, else None. blame: section name -> text naming the commit that changed
+    it (`ci --base`)."""
     problems: list[tuple[str, str]] = []
     if records is None:
         records = load_records(ws, wp, problems=problems)
@@ -125,7 +128,7 @@ def check_lock(ws: Workspace, wp: str, pkt_rel: str, report: Report,
                      f"{lock.wp!r}, not {pkt_rel} of {wp}", lock.path, None,
                      "a lock cannot be replayed for another packet; restore the records")
         return None
-    if not _check_envelope(ws, lock, pkt_rel, report):
+    if not check_envelope(ws, lock, pkt_rel, report):
         return None
     from govkit.model.lockhash import locked_view
 
@@ -134,11 +137,11 @@ def check_lock(ws: Workspace, wp: str, pkt_rel: str, report: Report,
     if view.sha256 == body.get("locked_sha256"):
         report.facts["lock"] = lock.path
         return lock
-    _drift(ws, wp, pkt_rel, lock, view, report)
+    _drift(ws, wp, pkt_rel, lock, view, report, blame)
     return None
 
 
-def _check_envelope(ws: Workspace, lock: Record, pkt_rel: str, report: Report) -> bool:
+def check_envelope(ws: Workspace, lock: Record, pkt_rel: str, report: Report) -> bool:
     env = lock.body.get("envelope")
     trusted = [str(k) for k in ws.config.get("approvals.trusted_keys") or []]
     if env is None:
@@ -182,7 +185,8 @@ def _first_change(old: list[tuple[int, str]], new: list[tuple[int, str]]):
     return None, None, None
 
 
-def _drift(ws: Workspace, wp: str, pkt_rel: str, lock: Record, view, report: Report) -> None:
+def _drift(ws: Workspace, wp: str, pkt_rel: str, lock: Record, view, report: Report,
+           blame: Callable[[str], str] | None = None) -> None:
     from govkit.model.lockhash import locked_view
 
     old = locked_view(str(lock.body.get("locked_text") or ""),
@@ -200,5 +204,6 @@ def _drift(ws: Workspace, wp: str, pkt_rel: str, lock: Record, view, report: Rep
         what = ("was removed" if name not in view.sections else
                 "was added" if name not in locked_secs else "changed")
         detail = f"; line {line}: locked {o!r}, now {n!r}" if (o, n) != (None, None) else ""
+        detail += blame(name) if blame else ""
         report.error("GK-LOCK-DRIFT", f"locked section '{name}' of {pkt_rel} {what} since "
                      f"{lock.type} {posixpath.basename(lock.path)}{detail}", pkt_rel, line, fix)

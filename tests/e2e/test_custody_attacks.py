@@ -1,6 +1,7 @@
-"""Issue #10 attacks 1, 2, 3 and 7 against a LOCKED packet: post-work in every mode, `post-work
---base` and `ci --base` must FAIL and name what changed; validator-gate present-report refuses a
-fresh start after a COMMITTED validation was deleted or reverted."""
+"""Issue #10 attacks 1, 2, 3 and 7 against a LOCKED packet: `manifest --write` refuses a drifted
+packet (writing nothing), and with the manifest written by hand post-work in every mode,
+`post-work --base` and `ci --base` must FAIL and name what changed; validator-gate present-report
+refuses a fresh start after a COMMITTED validation was deleted or reverted."""
 
 from __future__ import annotations
 
@@ -10,12 +11,14 @@ from support.custody import lock_packet
 from support.postwork import (
     PKT,
     WP,
+    block,
     errors,
     manifest_write,
     messages,
     packet,
     post,
     result,
+    set_manifest,
     setup,
     stage,
     write,
@@ -47,8 +50,22 @@ def _custody_errors(p) -> set[str]:
     return {c for c in errors(p) if c.startswith(CUSTODY)}
 
 
+def _manifest_by_hand(gk, repo):
+    """The attack's manifest: `manifest --write` refuses the drifted packet and writes nothing,
+    so the attacker computes the blocks (`manifest --json`) and writes them in by hand."""
+    before = packet(repo).read_bytes()
+    p = gk("manifest", WP, "--write", "--json", cwd=repo)
+    assert p.returncode == 1 and "GK-LOCK-DRIFT" in errors(p), messages(p)
+    assert packet(repo).read_bytes() == before
+    entries = result(gk("manifest", WP, "--json", cwd=repo))["facts"]["entries"]
+    assert entries
+    set_manifest(repo, "\n".join(block(e["target"], e["start"], e["end"], e["delta"], e["pre"],
+                                       e["post"]) for e in entries))
+    assert packet(repo).read_bytes() != before
+
+
 def _all_modes_fail(gk, repo, want: set[str], base_ref: str):
-    manifest_write(gk, repo)
+    _manifest_by_hand(gk, repo)
     runs = {"worktree": post(gk, repo)}
     stage(repo)
     runs["staged"] = post(gk, repo)
@@ -120,7 +137,7 @@ def test_attack3_merge_base_moved_past_out_of_scope_commit(repo, gk):
     old = next(ln for ln in text.splitlines() if ln.startswith("- MERGE_BASE_SHA:"))
     _edit_packet(repo, old, f"- MERGE_BASE_SHA: {sneak}")
     write(repo, "src/a.txt", "l1\nL2\nl3\n")
-    manifest_write(gk, repo)
+    _manifest_by_hand(gk, repo)
     stage(repo)
     p = post(gk, repo)
     assert p.returncode == 1 and "GK-LOCK-DRIFT" in errors(p), messages(p)
@@ -172,7 +189,11 @@ def test_attack7_deleted_committed_state_then_new_verdict(repo, gk):
     ci = gk("ci", "--json", "--base", ref, cwd=repo)
     assert ci.returncode == 1, messages(ci)
     assert {"GK-GOV-STATE-REVERT", "GK-VAL-WITNESS"} <= set(errors(ci)), messages(ci)
-    assert bad[:12] in messages(ci)
+    later = commit_all(repo, "chore: later")     # touches nothing: the culprit stays `bad`
+    ci = gk("ci", "--json", "--base", ref, cwd=repo)
+    named = [f["message"] for f in result(ci)["findings"]
+             if f["code"] in ("GK-GOV-STATE-REVERT", "GK-VAL-WITNESS")]
+    assert len(named) == 2 and all(bad[:12] in m and later[:12] not in m for m in named), named
 
 
 def test_present_report_without_packet_is_exit_2(repo, gk):

@@ -75,6 +75,17 @@ def test_attack1_widen_scope(repo, gk, wp):
     assert wp.read_text().split("\n")[f["line"] - 1] == "  - src/**"
 
 
+def test_attack1_manifest_write_does_not_legalize_a_widened_scope(repo, gk, wp):
+    replace(wp, "  - src/app.py\n", "  - src/**\n")
+    (repo / "src").mkdir(exist_ok=True)
+    (repo / "src" / "other.py").write_text("X = 1\n")
+    git(repo, "add", "-A")
+    before = wp.read_bytes()
+    p = gk("manifest", WP, "--write", "--json", cwd=repo)
+    assert p.returncode == 1 and "GK-LOCK-DRIFT" in errors(p), p.stdout
+    assert wp.read_bytes() == before  # nothing written
+
+
 def test_attack2_self_granted_waiver(repo, gk, wp):
     replace(wp, "grants a waiver. Example layout (not a waiver):\n- NONE\n",
             "grants a waiver. Example layout (not a waiver):\n- WAIVER_ID: W-1\n  - SCOPE: **\n"
