@@ -135,11 +135,12 @@ def _keyed_base(repo, gk, tmp_path, strict: bool = True) -> tuple[str, dict]:
     return commit_all(repo, "operator key"), env
 
 
-def _authorize(repo, gk) -> str:
-    """In the range: refine, sign, prepare, create the packet (unlocked draft), fill it."""
+def _authorize(repo, gk, env=None) -> str:
+    """In the range: refine, sign, prepare, create the packet (unlocked draft), fill it. The
+    operator runs create-task-packet, with their key where the profile is strict."""
     sign_flow(repo, gk)
     ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(gk("create-task-packet", WP, cwd=repo))
+    ok(gk("create-task-packet", WP, cwd=repo, env=env))
     pkt = repo / PKT
     pkt.write_text(sample.fill_packet(pkt.read_text()))
     return commit_all(repo, f"[{WP}] chore: authorize")
@@ -163,9 +164,28 @@ def _attacker_key(tmp_path, key_id: str, pub_path=None) -> dict:
     return {"GOVKIT_KEY_DIR": str(d)}
 
 
+def _forge_lock(repo, gk, key_id: str, env: dict) -> None:
+    """The coder signs a LOCK with a key of their own. govkit refuses that in strict, so they
+    relax the config in their work tree for that one command and put it back (nothing of it
+    is committed): the records are theirs to write."""
+    import yaml
+
+    cfg = repo / CFG
+    text = cfg.read_text()
+    relaxed = yaml.safe_load(text)
+    relaxed.pop("profile", None)
+    relaxed.get("approvals", {}).pop("trusted_keys", None)
+    cfg.write_text(yaml.safe_dump(relaxed))
+    try:
+        p = gk("lock", WP, "--key-id", key_id, env=env, cwd=repo)
+    finally:
+        cfg.write_text(text)
+    ok(p)
+
+
 def test_valid_lock_made_in_the_range_by_govkit_is_no_finding(repo, gk, tmp_path):
     ref, env = _keyed_base(repo, gk, tmp_path)
-    _authorize(repo, gk)
+    _authorize(repo, gk, env)
     ok(gk("lock", WP, env=env, cwd=repo))
     commit_all(repo, f"[{WP}] chore: lock")
     replace(repo / PKT, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
@@ -185,10 +205,10 @@ def test_valid_lock_made_in_the_range_compat_profile(repo, gk):
 
 @pytest.mark.parametrize("forgery", ["untrusted-key", "no-envelope"])
 def test_forged_lock_in_the_range_under_strict_names_its_commit(repo, gk, tmp_path, forgery):
-    ref, _env = _keyed_base(repo, gk, tmp_path)
-    c1 = _authorize(repo, gk)
+    ref, env = _keyed_base(repo, gk, tmp_path)
+    c1 = _authorize(repo, gk, env)
     coder = _attacker_key(tmp_path, "coder-1", repo / ".GOV/keys/coder-1.pub")
-    ok(gk("lock", WP, "--key-id", "coder-1", env=coder, cwd=repo))
+    _forge_lock(repo, gk, "coder-1", coder)
     lock = repo / REC / "0004-LOCK.json"
     if forgery == "no-envelope":
         from govkit.model.records import encode
@@ -208,8 +228,8 @@ def test_forged_lock_in_the_range_under_strict_names_its_commit(repo, gk, tmp_pa
 def test_trusted_public_key_replaced_in_the_range(repo, gk, tmp_path):
     """The coder overwrites op-1's public key with their own and signs the lock as op-1: the
     envelope verifies against HEAD's key file, so the key itself is judged at REF."""
-    ref, _env = _keyed_base(repo, gk, tmp_path)
-    c1 = _authorize(repo, gk)
+    ref, env = _keyed_base(repo, gk, tmp_path)
+    c1 = _authorize(repo, gk, env)
     coder = _attacker_key(tmp_path, "op-1", repo / ".GOV/keys/op-1.pub")
     c2 = commit_all(repo, "rotate key")
     ok(gk("lock", WP, "--key-id", "op-1", env=coder, cwd=repo))
