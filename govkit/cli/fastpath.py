@@ -101,8 +101,7 @@ def parse(argv: list[str]) -> Plan | None:
 
 def run(plan: Plan, argv: list[str]) -> None:
     """What `cli.main` and the pre-work command do for plan; always ends with SystemExit."""
-    from govkit.cli.base import (INTERNAL_ERROR, Ctx, echo, emit_report, error_text,
-                                 fail_outputs)
+    from govkit.cli.base import INTERNAL_ERROR, Ctx, echo, emit_report, error_text, fail_outputs
     from govkit.errors import GovkitError
 
     g = plan.group
