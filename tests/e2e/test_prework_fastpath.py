@@ -1,0 +1,152 @@
+"""`govkit pre-work` has a fast path without click (govkit/cli/fastpath.py). For every command
+line it gives the same stdout, stderr, exit code and output files as the click command
+(govkit.cli.main), and it takes the fast path exactly for the plain shapes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from govkit.cli import fastpath
+from govkit.cli.base import fix_args
+
+from support.repo import CONFIG_HOME, ROOT
+from support.wsfactory import edit, make_sample, packet
+
+WP = "WP-1-Demo"
+# The console script's way in (govkit/__main__.py -> entry), reporting which path ran.
+FAST = ("import atexit, os, runpy, sys\n"
+        "atexit.register(lambda: open(os.environ['GK_PROBE'], 'w').write("
+        "'click' if 'click' in sys.modules else 'fast'))\n"
+        "runpy.run_module('govkit', run_name='__main__', alter_sys=True)\n")
+CLICK = "import sys\nfrom govkit.cli.main import main\nmain(sys.argv[1:])\n"
+
+# (arguments, takes the fast path). {out} is a fresh directory per run, {repo} the repository.
+TABLE = [
+    (["pre-work", WP], True),
+    (["pre-work", WP, "--json"], True),
+    (["--json", "pre-work", WP], True),
+    (["--format", "gate", "pre-work", WP], True),
+    (["pre-work", WP, "--format", "gate"], True),
+    (["--format=github", "pre-work", WP, "--format=junit"], True),
+    (["--format", "json", "pre-work", WP, "--format", "text"], True),
+    (["-q", "pre-work", WP], True),
+    (["pre-work", WP, "--quiet"], True),
+    (["pre-work", WP, "-v"], True),
+    (["-v", "pre-work", WP, "-q"], True),
+    (["pre-work", WP, "-q", "-v"], True),
+    (["pre-work", WP, "-v", "-q"], True),
+    (["-q", "pre-work", "-v", WP], True),
+    (["--repo", "{repo}", "pre-work", WP], True),
+    (["--repo={repo}", "--debug", "pre-work", WP], True),
+    (["--no-color", "pre-work", WP], False),
+    (["pre-work", WP, "--sarif", "{out}/r.sarif", "--junit", "{out}/r.xml",
+      "--json={out}/r.json"], True),
+    (["--sarif", "{out}/a.sarif", "--json-file", "{out}/a.json", "pre-work", WP,
+      "--sarif", "{out}/b.sarif"], True),
+    (["pre-work", WP, "--json-file", "{out}/new/r.json"], True),
+    (["pre-work", WP, "--json-file", "{repo}/README.md/r.json"], True),  # cannot write: exit 2
+    (["pre-work", "WP-1-Nope"], True),                                # unknown WP: exit 2
+    (["pre-work", "WP-1-Demo.md"], True),                             # a file name: exit 2
+    (["pre-work", "../x"], True),
+    (["--sarif", "{out}/u.sarif", "pre-work", "bad/id"], True),       # exit 2 with a file
+    (["--repo", "{out}", "pre-work", WP], True),                      # not a git repository
+    (["--repo", "{out}/nope", "pre-work", WP], True),                 # does not exist
+    # click's own answers: usage errors and everything unusual
+    (["pre-work", WP, "--nope"], False),
+    (["pre-work"], False),
+    (["pre-work", WP, WP], False),
+    (["pre-work", "--", WP], False),
+    (["pre-work", WP, "-qv"], False),
+    (["pre-work", WP, "-q", "-q"], False),
+    (["pre-work", WP, "--json", "--json"], False),
+    (["--format", "nope", "pre-work", WP], False),
+    (["--format", "JSON", "pre-work", WP], False),
+    (["pre-work", WP, "--format"], False),
+    (["pre-work", WP, "--sarif", "{out}"], False),                     # a directory
+    (["--repo", "{repo}/README.md", "pre-work", WP], False),          # a file
+    (["--repo", "-q", "pre-work", WP], False),
+    (["pre-work", WP, "--help"], False),
+    (["--version", "pre-work", WP], False),
+    (["gate-check", WP], False),
+]
+
+
+def _env(**extra):
+    env = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "_GOVKIT_COMPLETE")}
+    env.update(PYTHONPATH=str(ROOT), XDG_CONFIG_HOME=CONFIG_HOME, **extra)
+    return env
+
+
+def _run(script, args, cwd, out, probe=None):
+    args = [a.replace("{out}", str(out)).replace("{repo}", str(cwd)) for a in args]
+    out.mkdir()
+    env = _env(GK_PROBE=str(probe)) if probe else _env()
+    p = subprocess.run([sys.executable, "-c", script, *args], cwd=cwd, capture_output=True,
+                       text=True, env=env, timeout=60)
+    files = {str(f.relative_to(out)): f.read_text().replace(str(out), "{out}")
+             for f in sorted(out.rglob("*")) if f.is_file()}
+    return (p.returncode, p.stdout.replace(str(out), "{out}"),
+            p.stderr.replace(str(out), "{out}"), files)
+
+
+def _compare(repo, tmp_path, table, tag):
+    problems = []
+    for n, (args, fast) in enumerate(table):
+        probe = tmp_path / f"probe-{tag}-{n}"
+        got = _run(FAST, args, repo, tmp_path / f"fast-{tag}-{n}", probe)
+        want = _run(CLICK, args, repo, tmp_path / f"click-{tag}-{n}")
+        if got != want:
+            problems.append(f"{args}: fast path {got!r}\n  click {want!r}")
+        path = probe.read_text() if probe.exists() else "?"
+        if path != ("fast" if fast else "click"):
+            problems.append(f"{args}: took the {path} path")
+    assert not problems, "\n".join(problems)
+    return problems
+
+
+def test_fast_path_equals_click_on_a_passing_packet(repo, gk, tmp_path):
+    make_sample(repo)
+    assert gk("pre-work", WP, cwd=repo).returncode == 0  # makes the audit key (says so once)
+    _compare(repo, tmp_path, TABLE, "pass")
+
+
+def test_fast_path_equals_click_on_a_failing_packet(repo, gk, tmp_path):
+    make_sample(repo)
+    assert gk("pre-work", WP, cwd=repo).returncode == 0
+    edit(packet(repo), "- RISK_TIER: LOW", "- RISK_TIER: HIGH")  # no longer the checkpoint
+    table = [t for t in TABLE if t[1] and "-q" not in t[0]] + [(["-q", "pre-work", WP], True)]
+    _compare(repo, tmp_path, table, "fail")
+    p = subprocess.run([sys.executable, "-m", "govkit", "pre-work", WP, "--json"], cwd=repo,
+                       capture_output=True, text=True, env=_env())
+    assert p.returncode == 1
+    assert "GK-PRE-CHECKPOINT" in {f["code"] for f in json.loads(p.stdout)["findings"]}
+
+
+def test_fast_path_imports_no_click_and_no_heavy_module(repo, gk):
+    make_sample(repo)
+    gk("pre-work", WP, cwd=repo)  # warms the parse cache, as a hook has it
+    probe = ("import json, runpy, sys\nsys.argv = ['govkit', 'pre-work', %r, '-q']\n"
+             "try:\n    runpy.run_module('govkit', run_name='__main__', alter_sys=True)\n"
+             "except SystemExit as exc:\n    code = exc.code\n"
+             "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in "
+             "('click', 'openai', 'pydantic', 'httpx', 'jsonschema', 'markdown_it', 'yaml', "
+             "'cryptography', 'git'))]))\n" % WP)
+    p = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True,
+                       env=_env())
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == [0, []], p.stderr
+
+
+def test_parse_accepts_only_plain_shapes():
+    plan = fastpath.parse(fix_args(["--json", "-v", "pre-work", WP, "--json=out.json", "-q"]))
+    assert plan is not None and plan.wp == WP
+    assert plan.group == {"json": True, "verbose": True}
+    assert plan.command == [("json-file", "out.json"), ("quiet", True)]
+    for args in (["pre-work"], ["pre-work", WP, "x"], ["pre-work", WP, "-h"],
+                 ["--repo", "", "pre-work", WP], ["--format", "xml", "pre-work", WP],
+                 ["--debug=1", "pre-work", WP], ["-v=1", "pre-work", WP],
+                 ["gate-check", "pre-work", WP], ["pre-work", WP, "--repo", "."],
+                 ["pre-work", WP, "--debug"], ["--sarif", "a\x00b", "pre-work", WP]):
+        assert fastpath.parse(fix_args(args)) is None, args
