@@ -21,6 +21,8 @@ def _int(value: str) -> int | None:
 
 
 def _first_non_ascii(text: str) -> tuple[int, int, str] | None:
+    if text.isascii():  # the usual case, without a Python loop over every character
+        return None
     for n, line in enumerate(text.split("\n"), 1):
         for c, ch in enumerate(line, 1):
             if ord(ch) > 0x7F:

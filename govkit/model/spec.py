@@ -84,7 +84,10 @@ class MasterSpec:
 
     @cached_property
     def lf_text(self) -> str:
-        return self.doc.text.replace("\r\n", "\n").replace("\r", "\n")
+        text = self.doc.text
+        if "\r" not in text:  # the usual case; two replace() passes cost 2 ms on 2.7 MB
+            return text
+        return text.replace("\r\n", "\n").replace("\r", "\n")
 
     @cached_property
     def lines(self) -> list[str]:
