@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import dataclass, field
 
 from govkit.errors import GovkitError
 from govkit.report.render import render, use_color
 from govkit.result import Report
 from govkit.util.escape import escape
+from govkit.util.record import dataclass, field  # not dataclasses: start-up
 
 INTERNAL_ERROR = 3
 
