@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
+
+import pytest
 
 from govkit.cli import fastpath
 from govkit.cli.base import fix_args
@@ -125,18 +128,54 @@ def test_fast_path_equals_click_on_a_failing_packet(repo, gk, tmp_path):
     assert "GK-PRE-CHECKPOINT" in {f["code"] for f in json.loads(p.stdout)["findings"]}
 
 
+# Not imported by a warm pre-work: heavy third-party modules, click, and what the fast path
+# and govkit.util.record keep out (dataclasses pulls inspect, ast, dis and tokenize; tempfile
+# only when the cache writes).
+NOT_IMPORTED = ("click", "openai", "pydantic", "httpx", "jsonschema", "markdown_it", "yaml",
+                "cryptography", "git", "dataclasses", "inspect", "ast", "dis", "tokenize",
+                "tempfile", "shutil", "random")
+
+
 def test_fast_path_imports_no_click_and_no_heavy_module(repo, gk):
     make_sample(repo)
     gk("pre-work", WP, cwd=repo)  # warms the parse cache, as a hook has it
     probe = ("import json, runpy, sys\nsys.argv = ['govkit', 'pre-work', %r, '-q']\n"
              "try:\n    runpy.run_module('govkit', run_name='__main__', alter_sys=True)\n"
              "except SystemExit as exc:\n    code = exc.code\n"
-             "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in "
-             "('click', 'openai', 'pydantic', 'httpx', 'jsonschema', 'markdown_it', 'yaml', "
-             "'cryptography', 'git'))]))\n" % WP)
+             "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in %r)]))\n"
+             % (WP, NOT_IMPORTED))
     p = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True,
                        env=_env())
     assert json.loads(p.stdout.strip().splitlines()[-1]) == [0, []], p.stderr
+
+
+def _git_calls(repo, tmp_path):
+    """The git commands one `govkit pre-work` starts (a logging git first on PATH)."""
+    log = tmp_path / "git.log"
+    log.unlink(missing_ok=True)
+    shim = tmp_path / "bin"
+    shim.mkdir(exist_ok=True)
+    real = shutil.which("git")
+    (shim / "git").write_text(f'#!/bin/sh\necho "$*" >> "{log}"\nexec "{real}" "$@"\n')
+    (shim / "git").chmod(0o755)
+    env = _env(PATH=f"{shim}{os.pathsep}{os.environ['PATH']}")
+    p = subprocess.run([sys.executable, "-m", "govkit", "pre-work", WP], cwd=repo,
+                       capture_output=True, text=True, env=env)
+    assert p.returncode == 0, p.stdout + p.stderr
+    return [line.split()[-2:] for line in log.read_text().splitlines()] if log.exists() else []
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a shell script stands in for git")
+def test_a_warm_pre_work_starts_one_git_process(repo, gk, tmp_path):
+    make_sample(repo)
+    assert gk("pre-work", WP, cwd=repo).returncode == 0   # makes the key, remembers the id
+    assert _git_calls(repo, tmp_path) == [["cat-file", "--batch"]]
+    # A clone whose key exists already: git names the root commit once, then it is remembered.
+    rid = (repo / ".git" / "govkit" / "repo-id")
+    rid.unlink()
+    assert _git_calls(repo, tmp_path) == [["cat-file", "--batch"], ["--max-parents=0", "HEAD"]]
+    assert rid.is_file()
+    assert _git_calls(repo, tmp_path) == [["cat-file", "--batch"]]
 
 
 def test_parse_accepts_only_plain_shapes():
