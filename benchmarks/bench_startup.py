@@ -9,9 +9,10 @@ clone gets a committed .GOV/govkit.yaml), so DIR itself is never changed.
 
 It prints the median wall time (separate processes, one warm-up run each) of `govkit --help`,
 `govkit --version`, `govkit pre-work WP` without a config file and with a small valid one, run as
-`python -m govkit` and, when it exists next to this Python, as the `govkit` console script; then,
-from `python -X importtime`, which heavy modules `--help` and `pre-work` import and the top 10
-cumulative import costs of pre-work. Figures only: the exit status is always 0.
+`python -m govkit`, through the click command (govkit.cli.main, which the fast paths of
+govkit/cli/entry.py skip) and, when it exists next to this Python, as the `govkit` console
+script; then, from `python -X importtime`, which heavy modules `--help` and `pre-work` import and
+the top 10 cumulative import costs of pre-work. Figures only: the exit status is always 0.
 
 Targets: --help <= 50 ms, pre-work <= 80 ms, the config file adds <= 5 ms. `--baseline PYTHON`
 adds a column for another build (e.g. a venv with an older govkit installed) timed in the same
@@ -34,7 +35,10 @@ TARGETS = {"help": 50, "prework": 80, "config": 5}
 # Heavy third-party modules govkit should not need at start-up (display name -> module names).
 HEAVY = {"openai": ("openai",), "pydantic": ("pydantic",), "httpx": ("httpx", "httpx2"),
          "jsonschema": ("jsonschema",), "markdown_it": ("markdown_it",), "yaml": ("yaml",),
-         "cryptography": ("cryptography",), "git (GitPython)": ("git",)}
+         "cryptography": ("cryptography",), "git (GitPython)": ("git",), "click": ("click",),
+         "dataclasses": ("dataclasses",)}
+# The click command itself, without the fast paths of govkit/cli/entry.py.
+CLICK_MAIN = "import sys\nfrom govkit.cli.main import main\nmain(sys.argv[1:])\n"
 CONFIG = """# benchmark config: a few keys, everything else keeps its default
 main_branch: main
 branch_template: "feat/{wp}"
@@ -52,6 +56,8 @@ def _env(source: bool = True) -> dict:
     if source:
         extra = env.get("PYTHONPATH")
         env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
+    else:
+        env.pop("PYTHONPATH", None)  # the baseline imports its own installed govkit
     env["NO_COLOR"] = "1"
     return env
 
@@ -156,7 +162,8 @@ def main(argv=None) -> int:
     plain = clone(src, work / "plain")
     with_cfg = clone(src, work / "config", CONFIG)
 
-    runners = {"python -m govkit": [sys.executable, "-m", "govkit"]}
+    runners = {"python -m govkit": [sys.executable, "-m", "govkit"],
+               "click command": [sys.executable, "-c", CLICK_MAIN]}
     script = Path(sys.executable).parent / ("govkit.exe" if os.name == "nt" else "govkit")
     if script.exists():
         runners["govkit script"] = [str(script)]
