@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> None:
         fixed = fix_args(args)
         plan = fastpath.parse(fixed)
         if plan is not None:
-            fastpath.run(plan, fixed)
+            fastpath.run(plan, fixed, leave_now=argv is None)
     from govkit.cli.main import main as full
 
     full(argv)

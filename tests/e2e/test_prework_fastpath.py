@@ -139,14 +139,30 @@ NOT_IMPORTED = ("click", "openai", "pydantic", "httpx", "jsonschema", "markdown_
 def test_fast_path_imports_no_click_and_no_heavy_module(repo, gk):
     make_sample(repo)
     gk("pre-work", WP, cwd=repo)  # warms the parse cache, as a hook has it
-    probe = ("import json, runpy, sys\nsys.argv = ['govkit', 'pre-work', %r, '-q']\n"
-             "try:\n    runpy.run_module('govkit', run_name='__main__', alter_sys=True)\n"
-             "except SystemExit as exc:\n    code = exc.code\n"
-             "print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in %r)]))\n"
+    # The fast path leaves with os._exit after the exit handlers: the probe is one of them.
+    probe = ("import atexit, json, runpy, sys\nsys.argv = ['govkit', 'pre-work', %r, '-q']\n"
+             "atexit.register(lambda: print(json.dumps(sorted(m for m in sys.modules "
+             "if m.split('.')[0] in %r))))\n"
+             "runpy.run_module('govkit', run_name='__main__', alter_sys=True)\n"
              % (WP, NOT_IMPORTED))
     p = subprocess.run([sys.executable, "-c", probe], cwd=repo, capture_output=True, text=True,
                        env=_env())
-    assert json.loads(p.stdout.strip().splitlines()[-1]) == [0, []], p.stderr
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout.strip().splitlines()[-1]) == [], p.stderr
+
+
+def test_leaving_early_still_writes_the_audit_event_and_all_output(repo, gk):
+    make_sample(repo)
+    gk("pre-work", WP, cwd=repo)
+    trail = repo / ".git" / "govkit" / "audit" / "audit.jsonl"
+    before = trail.read_text().count("\n")
+    p = subprocess.run([sys.executable, "-m", "govkit", "pre-work", WP, "--format", "sarif"],
+                       cwd=repo, capture_output=True, text=True, env=_env())
+    assert p.returncode == 0 and json.loads(p.stdout)["version"] == "2.1.0"  # all of it
+    lines = trail.read_text().splitlines()
+    assert len(lines) == before + 1
+    last = json.loads(lines[-1])
+    assert (last["command"], last["wp"], last["data"]["verdict"]) == ("pre-work", WP, "PASS")
 
 
 def _git_calls(repo, tmp_path):
