@@ -50,15 +50,23 @@ OUTPUT_KINDS = {"sarif": "--sarif", "junit": "--junit", "json": "--json-file"}
 
 def echo(text: str, err: bool = False) -> None:
     """click.echo(text) without importing click where the result is known to be the same: a
-    UTF-8 text stream and no escape sequence to strip. Anything else is click's own echo."""
+    UTF-8 text stream, and no escape sequence that click would strip (it strips them unless the
+    stream is a terminal). Anything else is click's own echo."""
     stream = sys.stderr if err else sys.stdout
-    if "\x1b" in text or not _plain_stream(stream):
+    if not _plain_stream(stream) or ("\x1b" in text and not _isatty(stream)):
         import click
 
         click.echo(text, err=err)
         return
     stream.write(text + "\n")
     stream.flush()
+
+
+def _isatty(stream) -> bool:
+    try:
+        return bool(stream.isatty())
+    except Exception:  # noqa: BLE001 - as click.utils.isatty
+        return False
 
 
 def _plain_stream(stream) -> bool:

@@ -205,3 +205,39 @@ def test_parse_accepts_only_plain_shapes():
                  ["gate-check", "pre-work", WP], ["pre-work", WP, "--repo", "."],
                  ["pre-work", WP, "--debug"], ["--sarif", "a\x00b", "pre-work", WP]):
         assert fastpath.parse(fix_args(args)) is None, args
+
+
+def _in_pty(script, args, cwd):
+    """(exit code, stdout, stderr) with stdout on a pseudo-terminal: the coloured rendering."""
+    import pty
+
+    master, slave = pty.openpty()
+    env = {k: v for k, v in _env().items() if k != "NO_COLOR"}
+    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=cwd, stdout=slave,
+                            stderr=subprocess.PIPE, env={**env, "TERM": "xterm"})
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 4096)
+        except OSError:
+            break
+        if not data:
+            break
+        chunks.append(data)
+    err = proc.stderr.read()
+    proc.wait(timeout=60)
+    os.close(master)
+    return proc.returncode, b"".join(chunks), err
+
+
+@pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal")
+def test_fast_path_equals_click_on_a_terminal(repo, gk, tmp_path):
+    make_sample(repo)
+    gk("pre-work", WP, cwd=repo)
+    for args in (["pre-work", WP], ["pre-work", WP, "-v"], ["pre-work", "WP-1-Nope"]):
+        probe = tmp_path / "probe"
+        fast = _in_pty(FAST.replace("os.environ['GK_PROBE']", repr(str(probe))), args, repo)
+        assert probe.read_text() == "fast"
+        assert fast == _in_pty(CLICK, args, repo), args
+        assert (b"\x1b[" in fast[1]) == (fast[0] != 2)  # PASS/FAIL in colour; exit 2: stderr
