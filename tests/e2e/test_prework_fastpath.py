@@ -34,6 +34,7 @@ TABLE = [
     (["--format", "gate", "pre-work", WP], True),
     (["pre-work", WP, "--format", "gate"], True),
     (["--format=github", "pre-work", WP, "--format=junit"], True),
+    (["pre-work", WP, "--format", "html"], True),
     (["--format", "json", "pre-work", WP, "--format", "text"], True),
     (["-q", "pre-work", WP], True),
     (["pre-work", WP, "--quiet"], True),
