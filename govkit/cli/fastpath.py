@@ -18,7 +18,8 @@ from typing import NamedTuple
 from govkit.report.render import FORMATS
 
 COMMAND = "pre-work"
-# option -> (key, takes a value); "dir"/"file" values are checked like click.Path.
+# option -> (key, how its value is checked; None for a flag): "dir" and "file" as click.Path,
+# "fmt" as the click.Choice of FORMATS.
 _GROUP = {"--repo": ("repo", "dir"), "--format": ("format", "fmt"), "--json": ("json", None),
           "-v": ("verbose", None), "--verbose": ("verbose", None), "-q": ("quiet", None),
           "--quiet": ("quiet", None), "--debug": ("debug", None), "--sarif": ("sarif", "file"),
