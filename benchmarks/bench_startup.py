@@ -9,9 +9,12 @@ clone gets a committed .GOV/govkit.yaml), so DIR itself is never changed.
 
 It prints the median wall time (separate processes, one warm-up run each) of `govkit --help`,
 `govkit --version`, `govkit pre-work WP` without a config file and with a small valid one, run as
-`python -m govkit` and, when it exists next to this Python, as the `govkit` console script; then,
-from `python -X importtime`, which heavy modules `--help` and `pre-work` import and the top 10
-cumulative import costs of pre-work. Figures only: the exit status is always 0.
+`python -m govkit`, through the click command (govkit.cli.main, which the fast paths of
+govkit/cli/entry.py skip) and, when it exists next to this Python, as the `govkit` console
+script; then, from `python -X importtime`, which heavy modules `--help` and `pre-work` import and
+the top 10 cumulative import costs of pre-work. Wall times come with a second table of CPU
+times (user+system, the git processes included), which a loaded machine disturbs much less.
+Figures only: the exit status is always 0.
 
 Targets: --help <= 50 ms, pre-work <= 80 ms, the config file adds <= 5 ms. `--baseline PYTHON`
 adds a column for another build (e.g. a venv with an older govkit installed) timed in the same
@@ -34,7 +37,10 @@ TARGETS = {"help": 50, "prework": 80, "config": 5}
 # Heavy third-party modules govkit should not need at start-up (display name -> module names).
 HEAVY = {"openai": ("openai",), "pydantic": ("pydantic",), "httpx": ("httpx", "httpx2"),
          "jsonschema": ("jsonschema",), "markdown_it": ("markdown_it",), "yaml": ("yaml",),
-         "cryptography": ("cryptography",), "git (GitPython)": ("git",)}
+         "cryptography": ("cryptography",), "git (GitPython)": ("git",), "click": ("click",),
+         "dataclasses": ("dataclasses",)}
+# The click command itself, without the fast paths of govkit/cli/entry.py.
+CLICK_MAIN = "import sys\nfrom govkit.cli.main import main\nmain(sys.argv[1:])\n"
 CONFIG = """# benchmark config: a few keys, everything else keeps its default
 main_branch: main
 branch_template: "feat/{wp}"
@@ -52,6 +58,8 @@ def _env(source: bool = True) -> dict:
     if source:
         extra = env.get("PYTHONPATH")
         env["PYTHONPATH"] = str(ROOT) + (os.pathsep + extra if extra else "")
+    else:
+        env.pop("PYTHONPATH", None)  # the baseline imports its own installed govkit
     env["NO_COLOR"] = "1"
     return env
 
@@ -71,20 +79,33 @@ def clone(src: Path, dst: Path, config: str | None = None) -> Path:
     return dst
 
 
+def _cpu_ms() -> float:
+    """User+system CPU time of the finished child processes (and theirs, e.g. git) so far."""
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return (r.ru_utime + r.ru_stime) * 1000
+
+
 def time_all(cmds: dict, runs: int, cwd: Path, baseline: str | None = None) -> dict:
-    """name -> (median ms, min ms, exit code of the last run). The commands take turns (one
-    round per run, after one warm-up round), so load spikes hit every command alike. Commands
-    of the baseline runner import the baseline's installed govkit, not this checkout."""
+    """name -> (median ms, min ms, exit code of the last run, median CPU ms, min CPU ms). The
+    commands take turns (one round per run, after one warm-up round), so load spikes hit every
+    command alike; CPU time (user+system, with the git processes) is steadier than wall time
+    on a loaded machine. Commands of the baseline runner import the baseline's installed
+    govkit, not this checkout."""
     times: dict = {k: [] for k in cmds}
+    cpu: dict = {k: [] for k in cmds}
     rcs: dict = {}
     for n in range(runs + 1):
         for key, cmd in cmds.items():
             env = _env(source=key[0] != "baseline")
-            t = time.perf_counter()
+            c, t = _cpu_ms(), time.perf_counter()
             rcs[key] = subprocess.run(cmd, cwd=cwd, env=env, capture_output=True).returncode
             if n:
                 times[key].append((time.perf_counter() - t) * 1000)
-    return {k: (statistics.median(v), min(v), rcs[k]) for k, v in times.items()}
+                cpu[key].append(_cpu_ms() - c)
+    return {k: (statistics.median(v), min(v), rcs[k], statistics.median(cpu[k]), min(cpu[k]))
+            for k, v in times.items()}
 
 
 def import_profile(args: list[str], cwd: Path, repeat: int = 3) -> list[tuple[int, str]]:
@@ -156,7 +177,8 @@ def main(argv=None) -> int:
     plain = clone(src, work / "plain")
     with_cfg = clone(src, work / "config", CONFIG)
 
-    runners = {"python -m govkit": [sys.executable, "-m", "govkit"]}
+    runners = {"python -m govkit": [sys.executable, "-m", "govkit"],
+               "click command": [sys.executable, "-c", CLICK_MAIN]}
     script = Path(sys.executable).parent / ("govkit.exe" if os.name == "nt" else "govkit")
     if script.exists():
         runners["govkit script"] = [str(script)]
@@ -180,11 +202,17 @@ def main(argv=None) -> int:
     for mname in measures:
         cells = []
         for rname in runners:
-            ms, lo, rc = res[(rname, mname)]
+            ms, lo, rc = res[(rname, mname)][:3]
             cells.append(f"{ms:.0f} ms [{lo:.0f}]" + (f" (exit {rc})" if rc else ""))
         print(f"| `{mname}` | " + " | ".join(cells) + f" | {targets[mname]} |")
     adds = [f"{res[(r, 'pre-work + config')][0] - res[(r, 'pre-work')][0]:+.1f} ms" for r in runners]
     print("| config file adds | " + " | ".join(adds) + f" | <= {TARGETS['config']} ms |")
+    print("\nCPU time (user+system of the process and its git processes; median, min in brackets)\n")
+    print("| Command | " + " | ".join(runners) + " |")
+    print("|---|" + "---|" * len(runners))
+    for mname in measures:
+        cells = [f"{res[(r, mname)][3]:.0f} ms [{res[(r, mname)][4]:.0f}]" for r in runners]
+        print(f"| `{mname}` | " + " | ".join(cells) + " |")
     subprocess.run([*runners["python -m govkit"], "--repo", str(with_cfg), "pre-work", wp],
                    env=_env(), capture_output=True)  # the cache is warm, as in a hook
     (a, a_lo), (b, b_lo) = config_cost(plain, args.runs), config_cost(with_cfg, args.runs)

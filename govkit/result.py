@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from govkit.util.record import dataclass, field  # not dataclasses: start-up
 
 ERROR = "error"
 WARNING = "warning"

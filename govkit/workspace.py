@@ -247,7 +247,7 @@ class Workspace:
 
         d = self.config.get("spec.dir")
         rel = name if d in (".", "") else f"{d}/{name}"
-        return self._cached(("spec", rel), lambda: MasterSpec(self.read(rel)))
+        return self._cached(("spec", rel), lambda: MasterSpec(self.read(rel), self.cache))
 
     def board(self):
         from govkit.model.board import parse_board

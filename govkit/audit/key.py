@@ -72,7 +72,7 @@ def repo_id(root: Path, create: bool = False) -> str | None:
         import secrets
 
         rid = secrets.token_hex(20)
-    if create:
+    if create or roots:  # remembered: every later run skips this git process
         from govkit.store.atomic import atomic_write_bytes
 
         try:

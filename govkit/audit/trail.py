@@ -54,6 +54,11 @@ def default_actor() -> str:
     actor = os.environ.get("GOVKIT_ACTOR")
     if actor:
         return actor
+    # getpass.getuser()'s own order, without importing getpass (0.5 ms of every gate)
+    for name in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        user = os.environ.get(name)
+        if user:
+            return user
     try:
         import getpass
 

@@ -2,42 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import sys
-from dataclasses import dataclass, field
-
 import click
 
-from govkit.report.render import FORMATS, render, use_color
+from govkit.cli.base import OUTPUT_KINDS, Ctx, emit_report, render_file, write_outputs  # noqa: F401
+from govkit.report.render import FORMATS
 from govkit.result import Report
-
-
-@dataclass
-class Ctx:
-    repo: str | None = None
-    fmt: str = "text"
-    verbosity: int = 0
-    debug: bool = False
-    outputs: dict[str, str] = field(default_factory=dict)  # "sarif"/"junit"/"json" -> file
-    _ws: object = None
-
-    def __post_init__(self):
-        global LAST
-        LAST = self  # main.py writes the output files of a command that ended with 2 or 3
-
-    def workspace(self):
-        if self._ws is None:
-            from govkit.workspace import Workspace
-
-            self._ws = Workspace.open(self.repo)
-            from govkit.txn.recover import recover
-
-            recover(self._ws)
-            if (self._ws.state_dir() / "runs").is_dir():  # only then is the loop imported
-                from govkit.loop.recover import recover_runs
-
-                recover_runs(self._ws)  # a run killed earlier: roll back or confirm, say which
-        return self._ws
 
 
 def _bump_verbose(ctx, param, value):
@@ -48,10 +17,6 @@ def _bump_verbose(ctx, param, value):
 def _set_quiet(ctx, param, value):
     if value:
         ctx.find_object(Ctx).verbosity = -1
-
-
-LAST: Ctx | None = None
-OUTPUT_KINDS = {"sarif": "--sarif", "junit": "--junit", "json": "--json-file"}
 
 
 def _set_output(ctx, param, value):
@@ -91,58 +56,4 @@ def get_ctx() -> Ctx:
 def emit(report: Report, fmt: str | None = None, as_json: bool = False, command: str | None = None,
          audit: bool = True) -> None:
     """Render the report, record the verdict in the audit trail, exit 0 (PASS) or 1 (FAIL)."""
-    ctx = get_ctx()
-    fmt = "json" if as_json else (fmt or ctx.fmt)
-    write_outputs(ctx, report)   # first: an unwritable file (exit 2) records no verdict
-    if audit and ctx._ws is not None:
-        from govkit.audit.recorder import gate_event
-
-        gate_event(ctx._ws, report, command or report.gate)
-    out = render(report, fmt, color=use_color(sys.stdout), verbosity=ctx.verbosity)
-    if ctx.verbosity >= 0 or not report.passed or fmt != "text":
-        click.echo(out)
-    sys.exit(report.exit_code)
-
-
-def _root(ctx: Ctx) -> str:
-    ws = ctx._ws
-    return str(getattr(ws, "root", None) or os.path.abspath(ctx.repo or os.getcwd()))
-
-
-def render_file(kind: str, report: Report, root: str, exit_code: int | None = None,
-                error: str | None = None) -> str:
-    if kind == "sarif":
-        from govkit.report.render import render_sarif
-
-        return render_sarif(report, root, exit_code, error)
-    if kind == "junit":
-        from govkit.report.render import render_junit
-
-        return render_junit(report, exit_code, error)
-    doc = render(report, "json")
-    if error is None:
-        return doc
-    import json
-
-    data = json.loads(doc)
-    data.update(verdict="ERROR", exit_code=exit_code, error=error)
-    return json.dumps(data, indent=2, ensure_ascii=True)
-
-
-def write_outputs(ctx: Ctx, report: Report, exit_code: int | None = None,
-                  error: str | None = None) -> None:
-    """Write each requested rendering atomically (a reader never sees half a file). Output
-    files are the caller's own paths (like a shell redirect), not workspace files."""
-    from govkit.errors import GovkitError
-    from govkit.store.atomic import atomic_write_bytes
-
-    root = _root(ctx)
-    for kind, path in ctx.outputs.items():
-        data = render_file(kind, report, root, exit_code, error).encode("utf-8")
-        try:
-            atomic_write_bytes(path, data)
-        except OSError as exc:
-            if error is not None:
-                continue  # already failing: the original error is the one to report
-            raise GovkitError(f"cannot write the {kind} output: {exc.strerror or exc}", path=path,
-                              hint=f"give {OUTPUT_KINDS[kind]} a writable file path") from None
+    emit_report(get_ctx(), report, fmt, as_json, command, audit, click.echo)

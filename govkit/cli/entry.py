@@ -1,6 +1,6 @@
 """The console script. `govkit --version` and `govkit --help` at the usual 80 columns answer
-from the generated index without importing click (about half of a bare start-up); everything
-else goes to govkit.cli.main."""
+from the generated index without importing click (about half of a bare start-up), and so does
+a plain `govkit pre-work WP` (govkit/cli/fastpath.py); everything else goes to govkit.cli.main."""
 
 from __future__ import annotations
 
@@ -46,6 +46,14 @@ def main(argv: list[str] | None = None) -> None:
         from govkit.mcp.hook import main as guard
 
         sys.exit(guard(args[1:]))
+    if "pre-work" in args:  # runs in hooks and agent loops: no click for the plain shapes
+        from govkit.cli import fastpath
+        from govkit.cli.base import fix_args
+
+        fixed = fix_args(args)
+        plan = fastpath.parse(fixed)
+        if plan is not None:
+            fastpath.run(plan, fixed, leave_now=argv is None)
     from govkit.cli.main import main as full
 
     full(argv)

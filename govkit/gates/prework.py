@@ -12,6 +12,7 @@ from govkit.gates.refinement import check_refinement
 from govkit.model.common import is_placeholder
 from govkit.model.cor701 import GATE_NAMES, MANIFEST_FIELDS
 from govkit.result import Report
+from govkit.vcs.git import BlobBatch
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
@@ -28,28 +29,33 @@ def check_prework(ws: Workspace, wp: str) -> Report:
     report.merge(check_phases(ws, wp, rel))
     pkt = ws.packet(rel)
     pkt_wp = Path(rel).stem
-
-    _check_prepare(ws, pkt_wp, pkt, report)
-    _check_structure(ws, pkt, rel, report)
-    if not pkt.status.present:
-        report.error("GK-PRE-STATUS", "missing canonical **Status:** field", rel, None,
-                     "add '- **Status:** Ready for Dev' to METADATA")
-    report.facts["status"] = pkt.status.text or "<missing>"
     needs_gate = not pkt.done_like
-    if pkt.modern and needs_gate:
-        _check_agentic(pkt, rel, report)
-        _check_filled(ws, pkt, rel, report)
-    from govkit.gates.lock import check_lock
+    # The checkpoint's git process starts now and runs while the checks below parse and read.
+    batch = BlobBatch(ws.git) if needs_gate else None
+    try:
+        _check_prepare(ws, pkt_wp, pkt, report)
+        _check_structure(ws, pkt, rel, report)
+        if not pkt.status.present:
+            report.error("GK-PRE-STATUS", "missing canonical **Status:** field", rel, None,
+                         "add '- **Status:** Ready for Dev' to METADATA")
+        report.facts["status"] = pkt.status.text or "<missing>"
+        if pkt.modern and needs_gate:
+            _check_agentic(pkt, rel, report)
+            _check_filled(ws, pkt, rel, report)
+        from govkit.gates.lock import check_lock
 
-    check_lock(ws, pkt_wp, rel, report)
-    if needs_gate:
-        ref_rel = _refinement_rel(ws, pkt, pkt_wp, rel, report)
-        if ref_rel:
-            from govkit.gates.custody import check_custody
+        check_lock(ws, pkt_wp, rel, report)
+        if batch is not None:
+            ref_rel = _refinement_rel(ws, pkt, pkt_wp, rel, report)
+            if ref_rel:
+                from govkit.gates.custody import check_custody
 
-            check_custody(ws, pkt_wp, rel, pkt, ref_rel, report)
-            _check_signatures(ws, pkt_wp, pkt, rel, ref_rel, report)
-            _check_checkpoint(ws, pkt_wp, [rel, ref_rel], report)
+                check_custody(ws, pkt_wp, rel, pkt, ref_rel, report)
+                _check_signatures(ws, pkt_wp, pkt, rel, ref_rel, report)
+                _check_checkpoint(ws, pkt_wp, [rel, ref_rel], report, batch)
+    finally:
+        if batch is not None:
+            batch.close()
     _check_manifest_template(pkt, rel, report)
     if report.passed:
         report.next_commands = [f"just post-work {wp}", f"govkit manifest {wp} --write"]
@@ -208,10 +214,9 @@ def _check_signatures(ws: Workspace, wp: str, pkt, rel: str, ref_rel: str, repor
         check_approval(ws, wp, ref_rel, report)
 
 
-def _check_checkpoint(ws: Workspace, wp: str, rels: list[str], report: Report) -> None:
-    from govkit.vcs.git import cat_blobs
-
-    blobs = cat_blobs(ws.git, [f"HEAD:{rel}" for rel in rels])  # one git process
+def _check_checkpoint(ws: Workspace, wp: str, rels: list[str], report: Report,
+                      batch: BlobBatch) -> None:
+    blobs = batch.read([f"HEAD:{rel}" for rel in rels])  # one git process
     for rel in rels:
         blob = blobs.get(f"HEAD:{rel}")
         hint = (f"git add {rels[0]} {rels[1]} && git commit -m "

@@ -21,6 +21,8 @@ def _int(value: str) -> int | None:
 
 
 def _first_non_ascii(text: str) -> tuple[int, int, str] | None:
+    if text.isascii():  # the usual case, without a Python loop over every character
+        return None
     for n, line in enumerate(text.split("\n"), 1):
         for c, ch in enumerate(line, 1):
             if ord(ch) > 0x7F:
@@ -157,11 +159,11 @@ def _check_anchors(ref, spec, name, rel: str, report: Report) -> None:
                          "placeholder", rel, a.excerpt_line)
         if spec is None or start is None:
             continue
-        if end > len(spec.lines):
+        if end > spec.line_count:
             report.error("GK-REF-ANCHOR-LINES", f"{label}: CONTEXT_END_LINE {end} is beyond the end "
-                         f"of {name} ({len(spec.lines)} lines)", rel, a.end.line)
+                         f"of {name} ({spec.line_count} lines)", rel, a.end.line)
             continue
-        window = "\n".join(spec.lines[start - 1:end])
+        window = spec.window(start, end)
         if a.token.text and not is_placeholder(a.token.text) and a.token.text not in window:
             report.error("GK-REF-TOKEN", f"{label}: CONTEXT_TOKEN '{a.token.text}' not found in "
                          f"{name} lines {start}-{end}", rel, a.token.line,

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 from govkit.errors import GovkitError
 from govkit.model.common import load_json
+from govkit.util.record import dataclass  # not dataclasses: start-up
 from govkit.util.textio import Text
 
 

@@ -9,10 +9,10 @@ an empty field stays empty and never takes the next line's value.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, NamedTuple
 
+from govkit.util.record import dataclass, field  # not dataclasses: start-up
 from govkit.util.textio import Text
 
 if TYPE_CHECKING:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from govkit.model.common import Value, leading_sha, strip_ticks, val
 from govkit.model.markdown import MdDoc, split_field
 from govkit.result import Finding
+from govkit.util.record import dataclass, field  # not dataclasses: start-up
 from govkit.util.textio import Text
 
 DONE_WORDS = ("DONE", "VALIDATED", "COMPLETE", "COMPLETED")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from govkit.model.common import Value, val
 from govkit.model.markdown import MdDoc
+from govkit.util.record import dataclass  # not dataclasses: start-up
 from govkit.util.textio import Text
 
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import tempfile
 from pathlib import Path
 
 MAX_ENTRIES = 4096
@@ -63,6 +62,8 @@ class Cache:
 
     def put(self, k: str, value) -> None:
         path = self._path(k)
+        import tempfile  # only a miss writes (tempfile and its imports cost 2-4 ms)
+
         try:
             payload = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
             path.parent.mkdir(parents=True, exist_ok=True)

@@ -49,7 +49,9 @@ def decode(raw: bytes, display: str) -> Text:
         # A lone CR ends a line for markdown-it, YAML and bytes.splitlines(): make it one here
         # too, so that every line number means the same line (CRLF stays as it is).
         text = _LONE_CR.sub("\n", text)
-    return Text(display, raw, text, has_bom, "\r\n" in text)
+    # Every CR left is the start of a CRLF, and one character is found much faster than two
+    # (2 ms on a 2.7 MB spec).
+    return Text(display, raw, text, has_bom, "\r" in text)
 
 
 def _line_at(raw: bytes, pos: int) -> int:
@@ -86,14 +88,15 @@ def read_bytes(path: Path, display: str | None = None, max_bytes: int | None = N
                                    "limits.max_artifact_bytes in .GOV/govkit.yaml if this is intended")
         chunks = []
         left = (max_bytes + 1) if max_bytes is not None else -1
+        size = max(st.st_size + 1, 1 << 16)  # the whole file in one read, usually: no copy
         while left:
-            chunk = os.read(fd, 1 << 20 if left < 0 else min(left, 1 << 20))
+            chunk = os.read(fd, size if left < 0 else min(left, size))
             if not chunk:
                 break
             chunks.append(chunk)
             if left > 0:
                 left -= len(chunk)
-        raw = b"".join(chunks)
+        raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     except OSError as exc:
         raise GovkitError(f"cannot read file: {exc.strerror or exc}", path=display) from None
     finally:
@@ -118,7 +121,7 @@ def read_text(path: Path, display: str | None = None, max_bytes: int = DEFAULT_M
     """Read a text artifact or raise GovkitError (exit 2) naming the file and the fix."""
     display = display or str(path)
     doc = decode(read_bytes(path, display, max_bytes), display)
-    if not allow_empty and not doc.text.strip():
+    if not allow_empty and (not doc.text or doc.text.isspace()):  # strip() would copy it
         raise GovkitError("file is empty", path=display,
                           hint="fill it in from the template (govkit init writes the templates)")
     return doc
