@@ -1,5 +1,5 @@
 """Orchestrator commands: record-refinement, record-signature, record-prepare, worktree-add,
-create-task-packet, stub create|activate, keys init, approve, lock, amend. Each parses its
+create-task-packet, stub create|activate, keys init, approve, lock, amend, reanchor. Each parses its
 arguments, opens the Workspace, calls one gate (govkit/gates/...) and renders its Report. No
 rules live here."""
 
@@ -219,3 +219,17 @@ def new_refinement_cmd(wp, sections, fmt, as_json):
     from govkit.agents.newref import new_refinement
 
     _run("new refinement", fmt, as_json, new_refinement, wp, list(sections))
+
+
+@cli.command("reanchor")
+@click.argument("wp")
+@click.option("--no-commit", is_flag=True, help="Write the refinement and the REANCHOR record "
+              "but do not commit them (default: one `[WP] chore: reanchor` commit).")
+@output_options
+def reanchor_cmd(wp, no_commit, fmt, as_json):
+    """After a spec bump: move a locked WP's refinement to the current spec when every anchored
+    excerpt is unchanged (moved lines follow), audited, without a new signature (REANCHOR
+    record). A changed excerpt writes nothing and exits 1."""
+    from govkit.actions.reanchor import reanchor
+
+    _run("reanchor", fmt, as_json, reanchor, wp, commit_changes=not no_commit)
