@@ -48,7 +48,8 @@ def start(ws: Workspace, wp: str) -> Report:
             report.error("GK-START-STATUS", f"{prel} is done ({pkt.status.text}); a finished "
                          "WP is not started again", prel, pkt.status.line or None,
                          "re-plan it as a -vN packet")
-        elif pkt.status_word != "READY FOR DEV" and not pkt.in_progress:
+        elif not " ".join(pkt.status.text.replace("*", " ").split()).upper().startswith(
+                "READY FOR DEV") and not pkt.in_progress:
             report.error("GK-START-STATUS", f"{prel} has Status '{pkt.status.text or '<missing>'}'"
                          "; only a Ready for Dev packet is started", prel,
                          pkt.status.line or None, "set '- **Status:** Ready for Dev' (the "
