@@ -358,7 +358,7 @@ def test_p8_both_interval_errors_exit_1_with_the_wait(repo, gk):
         ok(gk(*args, cwd=repo))
     ok(gk("validator-gate", "present-report", wp, "PASS", cwd=repo))
     p = gk("validator-gate", "acknowledge", wp, "--json", cwd=repo)
-    assert p.returncode == 1 and codes(p) == ["GK-VAL-INTERVAL"], p.stdout
+    assert p.returncode == 1 and codes(p) == ["GK-VAL-MOMENTUM"], p.stdout
     assert "wait " in p.stdout
 
 
@@ -371,7 +371,7 @@ def test_p8_glossary_explains_the_terms():
     h = md.heading("Glossary", exact=True)
     assert h is not None
     start, end = md.section_range(h)
-    terms = " ".join(i.text for i in md.items_in(start, end))
+    terms = " ".join(t for _, t in md.text_in(start, end))
     for term in ("COR-701", "FLIGHT_RECORDER_INTERACTION", "turn_token", "modern packet",
                  "IN_PROGRESS", "REANCHOR"):
         assert term in terms, term
@@ -431,3 +431,21 @@ def test_ci_on_main_sees_wps_started_on_their_branches(repo, gk, overlap):
         assert p.returncode == 1 and "GK-CI-CONC-OVERLAP" in codes(p)
     else:
         assert "GK-CI-CONC-OVERLAP" not in codes(p), p.stdout
+
+
+def test_merging_a_side_branch_hides_nothing_from_postwork(repo, gk):
+    """Only commits of the main branch merged into a WP branch are left out of its range: a
+    side branch merged in is judged as the WP's work."""
+    wp = "WP-1-Alpha"
+    team(repo, gk, (wp,))
+    wt = authorize(repo, gk, wp)
+    fill_and_lock(gk, wp, wt)
+    ok(gk("start", wp, cwd=wt))
+    git(wt, "switch", "-q", "-c", "side")
+    (wt / "outside.py").write_text("print('not in scope')\n")
+    commit_all(wt, "side change")
+    git(wt, "switch", "-q", f"feat/{wp}")
+    git(wt, "merge", "-q", "--no-ff", "--no-edit", "side")
+    p = gk("post-work", wp, "--json", cwd=wt)
+    assert p.returncode == 1 and "GK-POST-SCOPE" in codes(p)
+    assert "outside.py" in p.stdout
