@@ -1,6 +1,8 @@
 """concurrency: In Progress WPs never share files, and each one beyond the first has its own
 worktree (kernel 11.4, without its defects: scopes are compared as globs and directories, stale
-worktrees do not count, and CI is judged from the committed records instead of skipped)."""
+worktrees do not count, and CI is judged from the committed records instead of skipped). A WP is
+In Progress when this tree's board says so, or when `govkit start` set its packet In Progress
+on its own branch (main's board says so only after the merge)."""
 
 from __future__ import annotations
 
@@ -147,7 +149,6 @@ def _started_on_branches(ws: Workspace, known: set[str]) -> dict:
     says Ready for Dev): for each packet of this tree that is not done, its PREPARE branch, local
     or a remote-tracking copy, holds the packet with Status In Progress. {wp: (ref, packet)};
     one for-each-ref and one cat-file for all of them."""
-    from govkit.gates.lock import load_records
     from govkit.model import markdown as mdparse
     from govkit.model.packet import parse_packet
     from govkit.util.textio import decode
@@ -158,25 +159,16 @@ def _started_on_branches(ws: Workspace, known: set[str]) -> dict:
     if not d.is_dir():
         return {}
     wanted: dict[str, tuple[str, str]] = {}
-    log = None
+    log = ws.gate_log()   # record-prepare always logs PREPARE there (also in strict)
     here = ws.git.branch()
     for name in sorted(os.listdir(d)):
         wp = name[:-3]
         rel = f"{pdir}/{name}"
         if not name.endswith(".md") or wp in known or not (d / name).is_file():
             continue
-        if ws.packet(rel).done_like:
-            continue
-        try:
-            prep = next((r.body for r in reversed(load_records(ws, wp, problems=[]))
-                         if r.type == "PREPARE"), None)
-        except GovkitError:
-            prep = None
-        if prep is None:
-            log = log or ws.gate_log()
-            prep = log.last(wp, "PREPARE")
+        prep = log.last(wp, "PREPARE")
         branch = str((prep or {}).get("branch") or "").removeprefix("refs/heads/")
-        if branch and branch != here:
+        if branch and branch != here and not ws.packet(rel).done_like:
             wanted[wp] = (branch, rel)
     if not wanted:
         return {}

@@ -1,7 +1,9 @@
 """The chain of custody pre-work requires (docs/design/records-and-locks.md): for this exact WP
 id, REFINEMENT, then SIGNATURE, then PREPARE, then LOCK records, in record order, each hash
 matching what is on disk, and, where this workspace's audit trail witnessed them, each record
-audited with the same SHA-256. A WP without records is judged from the gate log (legacy)."""
+audited with the same SHA-256. A REANCHOR after the LOCK (a spec bump with unchanged excerpts)
+moves the refinement hash and spec in force, when its old hashes are exactly the lock's. A WP
+without records is judged from the gate log (legacy)."""
 
 from __future__ import annotations
 
