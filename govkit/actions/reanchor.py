@@ -119,6 +119,7 @@ def reanchor(ws: Workspace, wp: str, commit_changes: bool = True) -> Report:
         tx.write(ref_rel, new)
         rec = stage_record(ws, tx, wp, "REANCHOR", body)
         tx.audit_data.update({"refinement": ref_rel, "spec": name})
+        written = sorted(tx.writes)   # refinement, record (+ the gate log in compat)
         commit(ws, tx)
     report.facts["record"] = rec.path
     moved = sum(1 for m in moves if m.status == MOVED)
@@ -127,7 +128,7 @@ def reanchor(ws: Workspace, wp: str, commit_changes: bool = True) -> Report:
                 ref_rel)
     _warn_branch(ws, wp, records, report)
     if commit_changes:
-        sha = _commit(ws, wp, name, [ref_rel, rec.path, ws.p("gate_log")], report)
+        sha = _commit(ws, wp, name, written, report)
         if sha:
             report.facts["commit"] = sha
     report.next_commands = [f"govkit pre-work {wp}"]

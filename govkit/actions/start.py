@@ -71,9 +71,10 @@ def start(ws: Workspace, wp: str) -> Report:
                 "claims": {"model": pkt.coder_model.text.strip(),
                            "strength": pkt.coder_reasoning_strength.text.strip()}}
         rec = stage_record(ws, tx, wp, "START", body)
+        written = sorted(tx.writes)   # packet, board, record (+ the gate log in compat)
         commit(ws, tx)
     report.facts["record"] = rec.path
-    sha = _commit(ws, wp, [prel, ws.p("task_board"), rec.path, ws.p("gate_log")])
+    sha = _commit(ws, wp, written)
     if sha:
         report.facts["commit"] = sha
     report.info("GK-START-DONE", f"{wp} is In Progress: Status, board entry and {rec.path} "
