@@ -331,6 +331,7 @@ def test_p7_future_token_refused_and_spec_bump_reanchors_in_the_worktree(repo, g
     assert f"govkit reanchor {wp}" in hint
     ok(gk("reanchor", wp, cwd=wt))
     clean(wt)
+    ok(gk("ci", "--base", "main", cwd=wt))   # the REANCHOR and refinement change are govkit's
     code(gk, wp, wt)
     validate(gk, wp, wt)
     assert merge(repo, f"feat/{wp}").returncode == 0
