@@ -132,14 +132,17 @@ def main_merged_in(ws: Workspace, base: str, target: str) -> str | None:
     there, not the WP's work: the range starts from it. Only a commit reachable from the main
     branch counts, so merging any other branch hides nothing."""
     main = ws.config.get("main_branch")
-    if not ws.git.branch_exists(main):
-        return None
     out = ws.git.out("rev-list", "--first-parent", "--parents", f"{base}..{target}", check=False)
-    for line in out.splitlines():          # newest first
-        for parent in line.split()[2:]:    # the merged-in parents of a merge commit
-            if ws.git.ok("merge-base", "--is-ancestor", base, parent) and \
-                    ws.git.ok("merge-base", "--is-ancestor", parent, f"refs/heads/{main}"):
-                return parent
+    merged = [p for line in out.splitlines() for p in line.split()[2:]]   # newest first
+    if not merged:
+        return None
+    # The main branch, local or as fetched (a CI checkout often has only origin/<main>).
+    mains = ws.git.out("for-each-ref", "--format=%(refname)", f"refs/heads/{main}",
+                       f"refs/remotes/*/{main}", check=False).split()
+    for parent in merged:
+        if ws.git.ok("merge-base", "--is-ancestor", base, parent) and \
+                any(ws.git.ok("merge-base", "--is-ancestor", parent, m) for m in mains):
+            return parent
     return None
 
 
