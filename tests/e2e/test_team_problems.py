@@ -333,6 +333,12 @@ def test_p7_future_token_refused_and_spec_bump_reanchors_in_the_worktree(repo, g
     clean(wt)
     ok(gk("ci", "--base", "main", cwd=wt))   # the REANCHOR and refinement change are govkit's
     code(gk, wp, wt)
+    # A CI checkout has the WP branch and origin/main only: the same range is judged.
+    ci = repo.parent / "ci-clone"
+    git(repo.parent, "clone", "-q", "-b", f"feat/{wp}", str(repo), str(ci))
+    assert "refs/heads/main" not in git(ci, "for-each-ref", "--format=%(refname)")
+    p = ok(gk("post-work", wp, "--json", cwd=ci, env={"CI": "1"}))
+    assert "moved up to" in json.loads(p.stdout)["facts"]["reason"]   # main's bump is not the WP's
     validate(gk, wp, wt)
     assert merge(repo, f"feat/{wp}").returncode == 0
     assert "REANCHOR" in chain_intact(repo, wp)
