@@ -83,9 +83,12 @@ def fill_and_lock(gk, wp: str, wt: Path, claims: bool = True) -> None:
 
 
 def code(gk, wp: str, wt: Path) -> None:
-    """pre-work, the change, evidence, manifest, commit, post-work: all in the worktree."""
+    """pre-work, skeleton approval, the change, evidence, manifest, commit, post-work: all in the
+    worktree."""
     src = f"src/{wp.lower()}.py"
     ok(gk("pre-work", wp, cwd=wt))
+    ok(gk("approve-skeleton", wp, cwd=wt))     # the operator's act, before implementation
+    commit_all(wt, f"[{wp}] chore: skeleton approved")
     (wt / "src").mkdir(exist_ok=True)
     (wt / src).write_text(f"def rule_{wp[3]}() -> bool:\n    return True\n")
     text = pkt(wt, wp).read_text()
@@ -297,6 +300,9 @@ def test_p6_status_and_board_follow_each_transition(repo, gk):
     validate(gk, wp, wt)
     assert status(wt, wp) == "Done"
     assert board(wt) == [(wp, "VALIDATED", "Done")]
+    # pre-work no longer waves a Done WP through with a manifest hint
+    p = gk("pre-work", wp, "--json", cwd=wt)
+    assert "GK-PRE-DONE" in codes(p, "warning") and json.loads(p.stdout)["next_commands"] == []
     # a Done WP is not started again (nothing written)
     p = gk("start", wp, "--json", cwd=wt)
     assert p.returncode == 1 and "GK-START-STATUS" in codes(p)
