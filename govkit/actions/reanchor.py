@@ -23,7 +23,7 @@ def reanchor(ws: Workspace, wp: str, commit_changes: bool = True) -> Report:
     from pathlib import Path
 
     from govkit.actions.records import stage_record
-    from govkit.gates.lock import anchored_state, current_lock, load_records, records_dir
+    from govkit.gates.lock import anchored_state, current_lock, load_records, reanchor_lines, records_dir
     from govkit.gates.reanchor_plan import FOLLOWS, MOVED, describe, plan
     from govkit.model.edit import set_field
     from govkit.model.records import chain_problems
@@ -115,7 +115,8 @@ def reanchor(ws: Workspace, wp: str, commit_changes: bool = True) -> Report:
                          "new": {"name": name, "sha1": spec.sha1_raw}},
                 "anchors": [{"anchor": m.anchor, "status": m.status,
                              "old": list(m.old) if m.old else None,
-                             "new": list(m.new) if m.new else None} for m in moves]}
+                             "new": list(m.new) if m.new else None} for m in moves],
+                "lines": reanchor_lines(raw, new)}
         tx.write(ref_rel, new)
         rec = stage_record(ws, tx, wp, "REANCHOR", body)
         tx.audit_data.update({"refinement": ref_rel, "spec": name})

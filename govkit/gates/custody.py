@@ -11,7 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from govkit.gates.lock import LOCK_TYPES, anchored_state, load_records, records_dir, strict
+from govkit.gates.lock import LOCK_TYPES, anchored_state, load_records, reanchor_content_problems, records_dir, strict
 from govkit.model.records import Record
 from govkit.result import Report
 
@@ -101,7 +101,10 @@ def _hashes(ws: Workspace, wp: str, pkt, ref_rel: str, chain, records: list[Reco
     if not forged:
         ref_sha = moved_ref.get("content_sha256")
     if ws.abs(ref_rel).is_file():
-        now = content_sha256(ws.abs(ref_rel).read_bytes())
+        raw = ws.abs(ref_rel).read_bytes()
+        for path, problem in reanchor_content_problems(records, lock, raw):
+            checks.append((False, path, problem))
+        now = content_sha256(raw)
         checks.append((now == ref_sha, ref_rel, f"refinement {ref_rel} changed since it was "
                        f"recorded (SHA-256 {now[:12]}, recorded {str(ref_sha)[:12]})"))
     spec_name, spec_sha = _get(ref.body, "spec", "name"), _get(ref.body, "spec", "sha1")

@@ -108,6 +108,49 @@ def anchored_state(records: list[Record], start: Record) -> tuple[dict, dict, li
     return ref, spec, problems
 
 
+def _normal(raw: bytes) -> str:
+    text = raw.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def reanchor_lines(old: bytes, new: bytes) -> list[list]:
+    """[line, old text, new text] of every line a reanchor rewrote (LF-normalised, BOM dropped)."""
+    a, b = _normal(old).split("\n"), _normal(new).split("\n")
+    return [[n, x, y] for n, (x, y) in enumerate(zip(a, b), 1) if x != y]
+
+
+def reanchor_content_problems(records: list[Record], start: Record,
+                              raw: bytes) -> list[tuple[str, str]]:
+    """Each REANCHOR after `start` changed only the lines it records (SPEC_TARGET_*, anchor
+    windows): walking back from the refinement on disk, putting each REANCHOR's old lines back
+    must give exactly its old SHA-256. A REANCHOR written by hand to bless other edits fails."""
+    from govkit.model.refinement import content_sha256
+
+    after = records[records.index(start) + 1:] if start in records else []
+    text = _normal(raw)
+    for r in reversed([r for r in after if r.type == "REANCHOR"]):
+        rb = r.body.get("refinement") if isinstance(r.body.get("refinement"), dict) else {}
+        if content_sha256(text.encode("utf-8", "surrogateescape")) != rb.get("new_sha256"):
+            break    # edited since: reported as a changed refinement
+        lines = text.split("\n")
+        items = r.body.get("lines")
+        ok = isinstance(items, list) and bool(items)
+        for item in items if ok else []:
+            if not (isinstance(item, list) and len(item) == 3 and type(item[0]) is int and
+                    1 <= item[0] <= len(lines) and lines[item[0] - 1] == item[2] and
+                    isinstance(item[1], str)):
+                ok = False
+                break
+            lines[item[0] - 1] = item[1]
+        text = "\n".join(lines)
+        if not ok or content_sha256(text.encode("utf-8", "surrogateescape")) != \
+                rb.get("old_sha256"):
+            return [(r.path, "REANCHOR changed more of the refinement than its SPEC_TARGET and "
+                     "anchor lines (putting its recorded lines back does not give its old "
+                     "SHA-256)")]
+    return []
+
+
 def locked_scope(lock: Record) -> tuple[list[str], list[str]]:
     scope = lock.body.get("scope") or {}
     return [str(s) for s in scope.get("in") or []], [str(s) for s in scope.get("out") or []]

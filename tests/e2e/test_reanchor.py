@@ -174,3 +174,33 @@ def test_unlocked_wp_is_refused(repo, gk):
     p = gk("reanchor", WP, "--json", cwd=repo)
     assert p.returncode == 1 and findings(p, "GK-REANCHOR-STATE")
     assert not any(n.endswith("REANCHOR.json") for n in records(repo))
+
+
+def test_consistent_forged_reanchor_cannot_bless_other_edits(repo, gk):
+    """A REANCHOR with the right old hashes, whose new hash covers more than the re-anchoring
+    (here: the RED_TEAM advisory rewritten), is refused: putting its recorded lines back does
+    not give the locked refinement."""
+    from govkit.actions.records import stage_record
+    from govkit.model.refinement import content_sha256
+    from govkit.txn.transaction import transaction
+    from govkit.workspace import Workspace
+
+    locked_wp(repo, gk)
+    bump(repo, moved_spec())
+    ok(gk("reanchor", WP, "--no-commit", cwd=repo))
+    rec_path = sorted((repo / f".GOV/records/{WP}").glob("*-REANCHOR.json"))[-1]
+    body = json.loads(rec_path.read_text())["body"]
+    assert body["lines"] and all(len(x) == 3 for x in body["lines"])
+    rec_path.unlink()
+    ref = repo / ref_rel()
+    edited = ref.read_text().replace("Rule drift; covered by tests.", "Anything goes.")
+    ref.write_text(edited)
+    body["refinement"]["new_sha256"] = content_sha256(edited.encode())
+    ws = Workspace(repo)
+    with transaction(ws, "reanchor", WP) as tx:
+        stage_record(ws, tx, WP, "REANCHOR", body)
+    commit_all(repo, "forged reanchor")
+    p = gk("pre-work", WP, "--json", cwd=repo)
+    assert p.returncode == 1
+    assert any("changed more of the refinement" in f["message"]
+               for f in findings(p, "GK-CUSTODY-HASH")), p.stdout
