@@ -213,6 +213,7 @@ def create_task_packet(ws: Workspace, wp: str, checkpoint: bool = False, request
                         pkt_rel)
         _verify_packet(ws, pkt_rel, text, merge_base, sig)
         tx.write_text(pkt_rel, text)
+        _board_ready(ws, tx, wp)
         tx.audit_data.update({"refinement": ref_rel, "merge_base": merge_base})
         lock_rec = _lock(ws, tx, wp, pkt_rel, text, ref_rel, merge_base, report)
         commit(ws, tx)
@@ -256,6 +257,15 @@ def _lock(ws: Workspace, tx, wp: str, pkt_rel: str, text: str, ref_rel: str, mer
                      require_key=strict(ws))
     report.facts["lock"] = rec.path
     return rec
+
+
+def _board_ready(ws: Workspace, tx, wp: str) -> None:
+    """The board entry follows the packet's first Status: `READY_FOR_DEV` under Ready for Dev."""
+    from govkit.model.board import set_board_entry
+
+    brel = ws.p("task_board")
+    if ws.abs(brel).is_file():
+        tx.write_text(brel, set_board_entry(ws.read(brel), wp, "Ready for Dev", "READY_FOR_DEV"))
 
 
 def _record_files(ws: Workspace, wp: str) -> list[str]:

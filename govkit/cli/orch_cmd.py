@@ -1,7 +1,7 @@
 """Orchestrator commands: record-refinement, record-signature, record-prepare, worktree-add,
-create-task-packet, stub create|activate, keys init, approve, lock, amend. Each parses its
-arguments, opens the Workspace, calls one gate (govkit/gates/...) and renders its Report. No
-rules live here."""
+create-task-packet, stub create|activate, keys init, approve, lock, amend, reanchor, and the
+coder's start. Each parses its arguments, opens the Workspace, calls one gate
+(govkit/gates/...) and renders its Report. No rules live here."""
 
 from __future__ import annotations
 
@@ -219,3 +219,28 @@ def new_refinement_cmd(wp, sections, fmt, as_json):
     from govkit.agents.newref import new_refinement
 
     _run("new refinement", fmt, as_json, new_refinement, wp, list(sections))
+
+
+@cli.command("reanchor")
+@click.argument("wp")
+@click.option("--no-commit", is_flag=True, help="Write the refinement and the REANCHOR record "
+              "but do not commit them (default: one `[WP] chore: reanchor` commit).")
+@output_options
+def reanchor_cmd(wp, no_commit, fmt, as_json):
+    """After a spec bump: move a locked WP's refinement to the current spec when every anchored
+    excerpt is unchanged (moved lines follow), audited, without a new signature (REANCHOR
+    record). A changed excerpt writes nothing and exits 1."""
+    from govkit.actions.reanchor import reanchor
+
+    _run("reanchor", fmt, as_json, reanchor, wp, commit_changes=not no_commit)
+
+
+@cli.command("start")
+@click.argument("wp")
+@output_options
+def start_cmd(wp, fmt, as_json):
+    """The coder starts a locked, Ready for Dev WP in its worktree: Status In Progress, board
+    entry [IN_PROGRESS] and a START record, committed on the WP branch as `[WP] chore: start`."""
+    from govkit.actions.start import start
+
+    _run("start", fmt, as_json, start, wp)

@@ -1,6 +1,8 @@
 """concurrency: In Progress WPs never share files, and each one beyond the first has its own
 worktree (kernel 11.4, without its defects: scopes are compared as globs and directories, stale
-worktrees do not count, and CI is judged from the committed records instead of skipped)."""
+worktrees do not count, and CI is judged from the committed records instead of skipped). A WP is
+In Progress when this tree's board says so, or when `govkit start` set its packet In Progress
+on its own branch (main's board says so only after the merge)."""
 
 from __future__ import annotations
 
@@ -94,21 +96,30 @@ def check_concurrency(ws: Workspace, report: Report) -> None:
         report.error("GK-CI-CONC-BOARD", "task board is missing", board_rel, None,
                      "govkit init writes one")
         return
-    running: dict[str, int] = {}
+    running: dict[str, int | None] = {}
     for e in ws.board().entries:
         if e.wp and e.token == "IN_PROGRESS":
             running.setdefault(e.wp, e.line)
+    on_branch = _started_on_branches(ws, set(running))
+    for wp in on_branch:
+        running[wp] = None
     wps = sorted(running)
     report.facts.setdefault("in_progress", wps)
+    if on_branch:
+        report.facts["in_progress_on_branches"] = {wp: ref for wp, (ref, _) in on_branch.items()}
     scopes: dict[str, list[str]] = {}
     for wp in wps:
-        try:
-            rel, _how = ws.resolve_packet(wp)
-        except GovkitError as exc:
-            report.error("GK-CI-CONC-PACKET", f"In Progress WP {wp} has no packet: {exc.message}",
-                         board_rel, running[wp], exc.hint)
-            continue
-        pkt = ws.packet(rel)
+        if wp in on_branch:
+            pkt = on_branch[wp][1]
+            rel = pkt.path
+        else:
+            try:
+                rel, _how = ws.resolve_packet(wp)
+            except GovkitError as exc:
+                report.error("GK-CI-CONC-PACKET", f"In Progress WP {wp} has no packet: "
+                             f"{exc.message}", board_rel, running[wp], exc.hint)
+                continue
+            pkt = ws.packet(rel)
         entries = [s.path for s in pkt.in_scope_paths or [] if _norm(s.path)]
         if not entries:
             report.error("GK-CI-CONC-SCOPE", f"In Progress WP {wp} declares no IN_SCOPE_PATHS, so "
@@ -133,7 +144,61 @@ def check_concurrency(ws: Workspace, report: Report) -> None:
     _check_worktrees(ws, wps, running, report)
 
 
-def _check_worktrees(ws: Workspace, wps: list[str], lines: dict[str, int], report: Report) -> None:
+def _started_on_branches(ws: Workspace, known: set[str]) -> dict:
+    """WPs started on their own branch (`govkit start` commits there, so this tree's board still
+    says Ready for Dev): for each packet of this tree that is not done, its PREPARE branch, local
+    or a remote-tracking copy, holds the packet with Status In Progress. {wp: (ref, packet)};
+    one for-each-ref and one cat-file for all of them."""
+    from govkit.model import markdown as mdparse
+    from govkit.model.packet import parse_packet
+    from govkit.util.textio import decode
+    from govkit.vcs.git import cat_blobs
+
+    pdir = ws.p("task_packets_dir")
+    d = ws.abs(pdir)
+    if not d.is_dir():
+        return {}
+    wanted: dict[str, tuple[str, str]] = {}
+    log = ws.gate_log()   # record-prepare always logs PREPARE there (also in strict)
+    here = ws.git.branch()
+    for name in sorted(os.listdir(d)):
+        wp = name[:-3]
+        rel = f"{pdir}/{name}"
+        if not name.endswith(".md") or wp in known or not (d / name).is_file():
+            continue
+        prep = log.last(wp, "PREPARE")
+        branch = str((prep or {}).get("branch") or "").removeprefix("refs/heads/")
+        if branch and branch != here and not ws.packet(rel).done_like:
+            wanted[wp] = (branch, rel)
+    if not wanted:
+        return {}
+    refs = ws.git.out("for-each-ref", "--format=%(refname)", "refs/heads", "refs/remotes",
+                      check=False).split()
+    specs: dict[str, list[str]] = {}
+    for wp, (branch, rel) in wanted.items():
+        mine = [r for r in refs if r == f"refs/heads/{branch}" or
+                (r.startswith("refs/remotes/") and r.split("/", 3)[3:] == [branch])]
+        specs[wp] = [f"{r}:{rel}" for r in mine]
+    blobs = cat_blobs(ws.git, [s for v in specs.values() for s in v])
+    out = {}
+    for wp, names in specs.items():
+        for spec in names:
+            raw = blobs.get(spec)
+            if raw is None:
+                continue
+            try:
+                doc = decode(raw, wanted[wp][1])
+                pkt = parse_packet(doc, mdparse.parse(doc))
+            except GovkitError:
+                continue
+            if pkt.in_progress:
+                out[wp] = (spec.split(":", 1)[0], pkt)
+                break
+    return out
+
+
+def _check_worktrees(ws: Workspace, wps: list[str], lines: dict[str, int | None],
+                     report: Report) -> None:
     board_rel = ws.p("task_board")
     if len(wps) < 2:
         return

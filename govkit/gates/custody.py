@@ -1,7 +1,9 @@
 """The chain of custody pre-work requires (docs/design/records-and-locks.md): for this exact WP
 id, REFINEMENT, then SIGNATURE, then PREPARE, then LOCK records, in record order, each hash
 matching what is on disk, and, where this workspace's audit trail witnessed them, each record
-audited with the same SHA-256. A WP without records is judged from the gate log (legacy)."""
+audited with the same SHA-256. A REANCHOR after the LOCK (a spec bump with unchanged excerpts)
+moves the refinement hash and spec in force, when its old hashes are exactly the lock's. A WP
+without records is judged from the gate log (legacy)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import json
 import re
 from typing import TYPE_CHECKING
 
-from govkit.gates.lock import LOCK_TYPES, load_records, records_dir, strict
+from govkit.gates.lock import LOCK_TYPES, anchored_state, load_records, reanchor_content_problems, records_dir, strict
 from govkit.model.records import Record
 from govkit.result import Report
 
@@ -28,7 +30,7 @@ def check_custody(ws: Workspace, wp: str, pkt_rel: str, pkt, ref_rel: str,
     chain = _ordered(ws, wp, records, report)
     if chain is None:
         return
-    _hashes(ws, wp, pkt, ref_rel, chain, report)
+    _hashes(ws, wp, pkt, ref_rel, chain, records, report)
     _trail(ws, wp, records, report)
 
 
@@ -66,7 +68,8 @@ def _get(body: dict, *keys):
     return node
 
 
-def _hashes(ws: Workspace, wp: str, pkt, ref_rel: str, chain, report: Report) -> None:
+def _hashes(ws: Workspace, wp: str, pkt, ref_rel: str, chain, records: list[Record],
+            report: Report) -> None:
     from govkit.model.refinement import content_sha256
 
     ref, sig, prep, lock = chain
@@ -90,11 +93,23 @@ def _hashes(ws: Workspace, wp: str, pkt, ref_rel: str, chain, report: Report) ->
                                         ("branch", "worktree_dir", "coder_id")}, lock.path,
          "LOCK record names another branch, worktree or coder than the PREPARE record"),
     ]
+    # After the LOCK, a REANCHOR moves the refinement to a new spec version (excerpts
+    # unchanged): the hashes in force are the last REANCHOR's, when each continues the chain.
+    moved_ref, moved_spec, forged = anchored_state(records, lock)
+    for path, problem in forged:
+        checks.append((False, path, problem))
+    if not forged:
+        ref_sha = moved_ref.get("content_sha256")
     if ws.abs(ref_rel).is_file():
-        now = content_sha256(ws.abs(ref_rel).read_bytes())
+        raw = ws.abs(ref_rel).read_bytes()
+        for path, problem in reanchor_content_problems(records, lock, raw):
+            checks.append((False, path, problem))
+        now = content_sha256(raw)
         checks.append((now == ref_sha, ref_rel, f"refinement {ref_rel} changed since it was "
                        f"recorded (SHA-256 {now[:12]}, recorded {str(ref_sha)[:12]})"))
     spec_name, spec_sha = _get(ref.body, "spec", "name"), _get(ref.body, "spec", "sha1")
+    if not forged:
+        spec_name, spec_sha = moved_spec.get("name"), moved_spec.get("sha1")
     if isinstance(spec_name, str) and spec_name:
         try:
             spec = ws.spec(spec_name)

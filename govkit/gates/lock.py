@@ -78,6 +78,80 @@ def current_lock(records: list[Record]) -> Record | None:
     return next((r for r in reversed(records) if r.type in LOCK_TYPES), None)
 
 
+def anchored_state(records: list[Record], start: Record) -> tuple[dict, dict, list[tuple[str, str]]]:
+    """The refinement {path, content_sha256} and spec {name, sha1} in force after `start` (a
+    LOCK or AMEND): its own, moved by each later REANCHOR whose recorded old hashes are exactly
+    the ones in force (a REANCHOR that does not continue from them is a forged link: reported as
+    (path, problem), and nothing after it counts)."""
+    ref = dict(start.body.get("refinement") or {})
+    spec = dict(start.body.get("spec") or {})
+    problems: list[tuple[str, str]] = []
+    after = False
+    for r in records:
+        if r is start:
+            after = True
+            continue
+        if not after or r.type != "REANCHOR":
+            continue
+        rb = r.body.get("refinement") if isinstance(r.body.get("refinement"), dict) else {}
+        sb = r.body.get("spec") if isinstance(r.body.get("spec"), dict) else {}
+        old_spec, new_spec = sb.get("old"), sb.get("new")
+        if rb.get("path") != ref.get("path") or \
+                rb.get("old_sha256") != ref.get("content_sha256") or \
+                old_spec != {"name": spec.get("name"), "sha1": spec.get("sha1")} or \
+                not isinstance(new_spec, dict) or not isinstance(rb.get("new_sha256"), str):
+            problems.append((r.path, "REANCHOR does not continue from the refinement and spec "
+                             f"in force ({str(ref.get('content_sha256'))[:12]}, "
+                             f"{spec.get('name')}): its old hashes are not the lock's"))
+            break
+        ref = {"path": ref.get("path"), "content_sha256": rb["new_sha256"]}
+        spec = {"name": new_spec.get("name"), "sha1": new_spec.get("sha1")}
+    return ref, spec, problems
+
+
+def _normal(raw: bytes) -> str:
+    text = raw.decode("utf-8", "surrogateescape").removeprefix("\ufeff")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def reanchor_lines(old: bytes, new: bytes) -> list[list]:
+    """[line, old text, new text] of every line a reanchor rewrote (LF-normalised, BOM dropped)."""
+    a, b = _normal(old).split("\n"), _normal(new).split("\n")
+    return [[n, x, y] for n, (x, y) in enumerate(zip(a, b), 1) if x != y]
+
+
+def reanchor_content_problems(records: list[Record], start: Record,
+                              raw: bytes) -> list[tuple[str, str]]:
+    """Each REANCHOR after `start` changed only the lines it records (SPEC_TARGET_*, anchor
+    windows): walking back from the refinement on disk, putting each REANCHOR's old lines back
+    must give exactly its old SHA-256. A REANCHOR written by hand to bless other edits fails."""
+    from govkit.model.refinement import content_sha256
+
+    after = records[records.index(start) + 1:] if start in records else []
+    text = _normal(raw)
+    for r in reversed([r for r in after if r.type == "REANCHOR"]):
+        rb = r.body.get("refinement") if isinstance(r.body.get("refinement"), dict) else {}
+        if content_sha256(text.encode("utf-8", "surrogateescape")) != rb.get("new_sha256"):
+            break    # edited since: reported as a changed refinement
+        lines = text.split("\n")
+        items = r.body.get("lines")
+        ok = isinstance(items, list) and bool(items)
+        for item in items if ok else []:
+            if not (isinstance(item, list) and len(item) == 3 and type(item[0]) is int and
+                    1 <= item[0] <= len(lines) and lines[item[0] - 1] == item[2] and
+                    isinstance(item[1], str)):
+                ok = False
+                break
+            lines[item[0] - 1] = item[1]
+        text = "\n".join(lines)
+        if not ok or content_sha256(text.encode("utf-8", "surrogateescape")) != \
+                rb.get("old_sha256"):
+            return [(r.path, "REANCHOR changed more of the refinement than its SPEC_TARGET and "
+                     "anchor lines (putting its recorded lines back does not give its old "
+                     "SHA-256)")]
+    return []
+
+
 def locked_scope(lock: Record) -> tuple[list[str], list[str]]:
     scope = lock.body.get("scope") or {}
     return [str(s) for s in scope.get("in") or []], [str(s) for s in scope.get("out") or []]
@@ -133,9 +207,18 @@ def check_lock(ws: Workspace, wp: str, pkt_rel: str, report: Report,
     from govkit.model.lockhash import locked_view
 
     doc = ws.read(pkt_rel)
+    _, spec, forged = anchored_state(records, lock)
+    for path, problem in forged:
+        report.error("GK-LOCK-REANCHOR", f"{path}: {problem}", path, None,
+                     f"restore {records_dir(ws, wp)}/ from git; only `govkit reanchor {wp}` "
+                     "writes a REANCHOR")
+    if forged:
+        return None
     view = locked_view(doc.text, body.get("coder_sections") or [], ws.md(pkt_rel))
     if view.sha256 == body.get("locked_sha256"):
         report.facts["lock"] = lock.path
+        if spec.get("name") and spec != body.get("spec"):
+            report.facts["anchored_spec"] = spec.get("name")
         return lock
     _drift(ws, wp, pkt_rel, lock, view, report, blame)
     return None

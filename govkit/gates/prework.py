@@ -57,7 +57,14 @@ def check_prework(ws: Workspace, wp: str) -> Report:
         if batch is not None:
             batch.close()
     _check_manifest_template(pkt, rel, report)
-    if report.passed:
+    if pkt.done_like:
+        # The original skips the gates for a done packet (kernel-gates.md 2.6A): its work is
+        # over, so pre-work authorizes nothing and never suggests rewriting its manifest.
+        add = report.error if ws.config.get("profile") == "strict" else report.warn
+        add("GK-PRE-DONE", f"{pkt_wp} is done (Status '{pkt.status.text}'): pre-work authorizes "
+            "no new work on it", rel, pkt.status.line or None,
+            f"new work is a new revision ({pkt_wp}-v2: refine, sign, prepare it)")
+    elif report.passed:
         report.next_commands = [f"just post-work {wp}", f"govkit manifest {wp} --write"]
     return report
 

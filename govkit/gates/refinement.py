@@ -69,8 +69,7 @@ def check_refinement(ws: Workspace, wp: str, rel: str | None = None, require_sig
         if not spec.sha1_matches(ref.spec_target_sha1.text):
             report.error("GK-REF-SPEC-SHA1", f"SPEC_TARGET_SHA1 does not match {name} "
                          f"(expected {spec.sha1_lf})", rel, ref.spec_target_sha1.line or None,
-                         "the spec changed since this refinement was written: re-check the "
-                         "anchors, then update SPEC_TARGET_SHA1")
+                         _bump_hint(ws, wp, ref, spec))
 
     for h in REQUIRED_HEADINGS:
         if not ref.has_heading(h):
@@ -108,6 +107,26 @@ def check_refinement(ws: Workspace, wp: str, rel: str | None = None, require_sig
     if require_signature:
         check_signed(ref, rel, report)
     return report
+
+
+def _bump_hint(ws: Workspace, wp: str, ref, spec) -> str:
+    """What to do after a spec bump: `govkit reanchor` when every anchored excerpt is unchanged
+    in the new spec (moved lines follow), else which anchors changed."""
+    from govkit.gates.reanchor_plan import FOLLOWS, old_spec_name, plan
+
+    moves = plan(ws, ref, old_spec_name(ref.spec_target_resolved.text), spec) if ref.anchors \
+        else []
+    changed = [f"{m.anchor} {m.status}" for m in moves if m.status not in FOLLOWS]
+    if moves and not changed:
+        return (f"the spec changed, but every anchored excerpt is unchanged in it: for a locked "
+                f"WP, `govkit reanchor {wp}` moves the refinement (and any moved lines) to it, "
+                "audited, without a new signature; before the lock, update the anchors and "
+                "record the refinement again")
+    if changed:
+        return (f"the spec changed under the anchors ({', '.join(changed)}): the operator reviews "
+                f"again; a signed WP needs a new signature or a -vN packet")
+    return "the spec changed since this refinement was written: re-check the anchors, then " \
+        "update SPEC_TARGET_SHA1"
 
 
 def _not_applicable(body: str) -> bool:

@@ -59,7 +59,12 @@ def set_status(doc: Text, value: str) -> str | None:
 
 def set_board_entry(doc: Text, wp: str, section: str, token: str) -> str:
     """The board with every top-level entry of wp removed and `- **[wp]** - [token]` added at
-    the end of the `## section` list (the section is added when missing)."""
+    the end of the `## section` (the section is added when missing).
+
+    Merge-friendly layout: each entry is followed by a blank line and goes in just before the
+    next heading; a removed entry leaves its blank line. So two WPs moving on two branches
+    never change adjacent lines, and git's union merge of the board (`merge=union`, set by
+    `govkit init`) keeps exactly one entry per WP, in any merge order."""
     from govkit.model.markdown import parse
 
     md = parse(doc)
@@ -69,18 +74,23 @@ def set_board_entry(doc: Text, wp: str, section: str, token: str) -> str:
     entry = f"- **[{wp}]** - [{token}]"
     h = next((x for x in md.headings if x.level == 2 and x.text.strip() == section), None)
     if h is None:
-        out = [ln for i, ln in enumerate(lines) if i not in drop]
-        return "\n".join(out).rstrip("\n") + f"\n\n## {section}\n\n{entry}\n"
+        kept = [ln for i, ln in enumerate(lines) if i not in drop]
+        return "\n".join(kept).rstrip("\n") + f"\n\n## {section}\n\n{entry}\n"
     _, end = md.section_range(h)
-    at = end - 1
-    while at > h.line and not lines[at - 1].strip():
-        at -= 1
-    out = []
+    at = end - 1                                   # 0-based: the next heading line
+    if at >= len(lines):
+        at = len(lines) - 1 if lines and lines[-1] == "" else len(lines)
+    out: list[str] = []
+    at_out = None
     for i, ln in enumerate(lines):
         if i == at:
-            out.append(entry)
+            at_out = len(out)
         if i not in drop:
             out.append(ln)
-    if at >= len(lines):
-        out.append(entry)
+    if at_out is None:
+        at_out = len(out)
+    block = [entry, ""]
+    if at_out > 0 and out[at_out - 1].strip():
+        block.insert(0, "")
+    out[at_out:at_out] = block
     return "\n".join(out)

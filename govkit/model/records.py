@@ -15,7 +15,9 @@ from govkit.util import canonjson
 
 FORMAT = "govkit-record/1"
 TYPES = ("REFINEMENT", "SIGNATURE", "PREPARE", "LOCK", "AMEND", "SKELETON-APPROVED",
-         "POSTWORK-PASS", "VALIDATED")
+         "POSTWORK-PASS", "VALIDATED",
+         "REANCHOR",  # the refinement moved to a new spec version, excerpts unchanged
+         "START")     # the coder started: Status In Progress (govkit start)
 FIELDS = ("format", "wp", "seq", "type", "created", "actor", "tool_version", "prev", "witness",
           "body")
 MAX_BYTES = 4 * 1024 * 1024  # a record is small; anything larger is not one

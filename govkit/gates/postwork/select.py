@@ -93,10 +93,13 @@ def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = No
         return None
     if merge_base:
         sha = git.rev_parse(merge_base)
-        if sha and end:
-            return Selection("range", "clean tree; locked merge base..validated commit", sha, end)
         if sha:
-            return Selection("range", "clean tree; locked merge base..HEAD", sha, head)
+            target = end or head
+            moved = main_merged_in(ws, sha, target)
+            what = "locked merge base" if moved is None else \
+                f"locked merge base moved up to {moved[:12]} ({ws.config.get('main_branch')}, merged in)"
+            return Selection("range", f"clean tree; {what}.." + ("validated commit" if end else "HEAD"),
+                             moved or sha, target)
         if report is not None:
             report.error("GK-LOCK-MERGE-BASE", f"the locked merge base {merge_base} is not a "
                          "commit of this repository", None, None,
@@ -120,6 +123,26 @@ def select_mode(ws: Workspace, pkt, state: list[str], range_arg: str | None = No
     if report is not None:
         report.error("GK-POST-MODE", "no staged/working changes and no git range to check",
                      hint="pass --range A..B")
+    return None
+
+
+def main_merged_in(ws: Workspace, base: str, target: str) -> str | None:
+    """The newest commit of the main branch that the WP's branch merged in after its locked merge
+    base (e.g. a spec bump before `govkit reanchor`), or None. Its changes are main's, judged
+    there, not the WP's work: the range starts from it. Only a commit reachable from the main
+    branch counts, so merging any other branch hides nothing."""
+    main = ws.config.get("main_branch")
+    out = ws.git.out("rev-list", "--first-parent", "--parents", f"{base}..{target}", check=False)
+    merged = [p for line in out.splitlines() for p in line.split()[2:]]   # newest first
+    if not merged:
+        return None
+    # The main branch, local or as fetched (a CI checkout often has only origin/<main>).
+    mains = ws.git.out("for-each-ref", "--format=%(refname)", f"refs/heads/{main}",
+                       f"refs/remotes/*/{main}", check=False).split()
+    for parent in merged:
+        if ws.git.ok("merge-base", "--is-ancestor", base, parent) and \
+                any(ws.git.ok("merge-base", "--is-ancestor", parent, m) for m in mains):
+            return parent
     return None
 
 
