@@ -185,6 +185,8 @@ def lock_wp(ws: Workspace, wp: str, key_id: str | None = None) -> Report:
                          pkt.merge_base_sha.line or None)
         refuse_if_failed(ws, report, command)
         body = lock_body(ws, wp, pkt_rel, pkt.doc.text, ref_rel, pkt.merge_base)
+        if not records:
+            body["migrated"] = migration(ws, wp)
         rec = stage_lock(ws, tx, wp, "LOCK", body, key_id,
                          require_key=keys_exist(ws) or strict(ws))
         commit(ws, tx)
@@ -194,6 +196,17 @@ def lock_wp(ws: Workspace, wp: str, key_id: str | None = None) -> Report:
     report.next_commands = [f"git add {rec.path} && git commit (the coder's branch needs it)",
                             f"govkit pre-work {wp}"]
     return report
+
+
+def migration(ws: Workspace, wp: str) -> dict:
+    """A packet made by the original scripts has no REFINEMENT, SIGNATURE or PREPARE records: its
+    custody before the lock is the gate log's. The LOCK then binds those entries by SHA-256, so
+    pre-work judges them as the original did and notices any later edit to them."""
+    from govkit.gates.custody import ORDER, entry_sha256
+
+    log = ws.gate_log()
+    return {"from": ws.p("gate_log"),
+            "entries": {k: entry_sha256(log.last(wp, k)) for k in ORDER[:3]}}
 
 
 # ---- govkit amend WP --waiver ... -------------------------------------------------------------

@@ -27,6 +27,10 @@ def check_custody(ws: Workspace, wp: str, pkt_rel: str, pkt, ref_rel: str,
     if not records:
         _legacy(ws, wp, pkt_rel, pkt, report)
         return
+    if records[0].type == "LOCK" and isinstance(records[0].body.get("migrated"), dict):
+        _migrated(ws, wp, pkt_rel, pkt, ref_rel, records, report)
+        _trail(ws, wp, records, report)
+        return
     chain = _ordered(ws, wp, records, report)
     if chain is None:
         return
@@ -124,14 +128,57 @@ def _hashes(ws: Workspace, wp: str, pkt, ref_rel: str, chain, records: list[Reco
                          "restore the changed file from git; records are never edited")
 
 
-def _legacy(ws: Workspace, wp: str, pkt_rel: str, pkt, report: Report) -> None:
+def entry_sha256(entry: dict | None) -> str | None:
+    """SHA-256 of a gate-log entry's canonical JSON (None for no entry)."""
+    if entry is None:
+        return None
+    import hashlib
+
+    from govkit.util.canonjson import dumpb
+
+    return hashlib.sha256(dumpb(entry)).hexdigest()
+
+
+def _migrated(ws: Workspace, wp: str, pkt_rel: str, pkt, ref_rel: str, records: list[Record],
+              report: Report) -> None:
+    """A legacy packet that `govkit lock` migrated: the gate log holds its custody up to the
+    LOCK, which binds those entries by SHA-256; from the LOCK on, records (REANCHOR included)."""
+    from types import SimpleNamespace
+
+    lock = records[0]
+    mig = lock.body["migrated"]
+    log = ws.gate_log()
+    log_rel = ws.p("gate_log")
+    entries = {k: log.last(wp, k) for k in ORDER[:3]}
+    bound = mig.get("entries") if isinstance(mig.get("entries"), dict) else {}
+    for k, e in entries.items():
+        if entry_sha256(e) != bound.get(k):
+            report.error("GK-CUSTODY-HASH", f"chain of custody of {wp}: the gate log's {k} "
+                         f"entry is not the one `govkit lock` migrated ({lock.path})", log_rel,
+                         None, "restore the gate log from git; its entries are never edited")
+    _legacy(ws, wp, pkt_rel, pkt, report, migrated=True)
+    if any(e is None for e in entries.values()):
+        return
+    ref_body = {"refinement": {"path": ref_rel,
+                               "content_sha256": _get(lock.body, "refinement", "content_sha256")},
+                "spec": _get(lock.body, "spec")}
+    sig_body = {"signature": entries["SIGNATURE"].get("signature"),
+                "refinement": ref_body["refinement"]}
+    chain = (SimpleNamespace(body=ref_body, path=log_rel),
+             SimpleNamespace(body=sig_body, path=log_rel),
+             SimpleNamespace(body=entries["PREPARE"], path=log_rel), lock)
+    _hashes(ws, wp, pkt, ref_rel, chain, records, report)
+
+
+def _legacy(ws: Workspace, wp: str, pkt_rel: str, pkt, report: Report,
+            migrated: bool = False) -> None:
     """No records: the original's gate log must hold REFINEMENT, SIGNATURE, PREPARE for this
     exact id, in order, with the packet's signature. A repository that already records custody
     for other WPs needs records for every WP (govkit lock migrates a legacy packet)."""
     log = ws.gate_log()
     log_rel = ws.p("gate_log")
     root = ws.abs(f"{ws.p('gov_dir').rstrip('/')}/records")
-    if not strict(ws) and root.is_dir() and any(p.is_dir() for p in root.iterdir()):
+    if not migrated and not strict(ws) and root.is_dir() and any(p.is_dir() for p in root.iterdir()):
         report.error("GK-CUSTODY-NONE", f"this repository records custody (other WPs have "
                      f"records in {root.relative_to(ws.root).as_posix()}/), but {wp} has none",
                      pkt_rel, None, f"the operator checks the packet and runs `govkit lock {wp}`")
