@@ -86,7 +86,8 @@ def authorize(d: Demo, w: WorkPacket, n: int) -> None:
 
 def packet(d: Demo, w: WorkPacket) -> None:
     """In the WP's worktree: the orchestrator fills the packet, the operator locks it (signed);
-    the coder writes BOOTSTRAP and SKELETON, the operator approves the skeleton; pre-work."""
+    the coder writes BOOTSTRAP and SKELETON, the operator approves the skeleton; the coder
+    starts the WP (In Progress); pre-work."""
     at = d.wt(w.wp)
     d.edit(w.packet, w.fields(), at, who="orchestrator")
     d.gk("lock", w.wp, at=at)
@@ -95,6 +96,7 @@ def packet(d: Demo, w: WorkPacket) -> None:
     d.commit(f"[{w.wp}] docs: bootstrap and skeleton", at)
     d.gk("approve-skeleton", w.wp, at=at)
     d.commit(f"[{w.wp}] chore: skeleton approved", at)
+    d.gk("start", w.wp, at=at)  # Status and board: In Progress, committed on the WP's branch
     d.gk("pre-work", w.wp, at=at)
 
 

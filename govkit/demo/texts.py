@@ -89,6 +89,9 @@ class WorkPacket:
         """The orchestrator's fields above BOOTSTRAP (the template's placeholder lines)."""
         return {
             "- RISK_TIER: <fill> (LOW | MEDIUM | HIGH)": "- RISK_TIER: LOW",
+            # The coder's claim is locked with the packet: the orchestrator assigns it here.
+            "- CODER_MODEL: <unclaimed>": "- CODER_MODEL: govkit-stub-1",
+            "- CODER_REASONING_STRENGTH: <unclaimed>": "- CODER_REASONING_STRENGTH: LOW",
             "- WHAT: <fill: one paragraph on what changes>": f"- WHAT: {self.what}",
             "  - path/to/file\n": f"  - {self.path}\n",
             "- OUT_OF_SCOPE:\n  - <fill>": "- OUT_OF_SCOPE:\n  - tests/",
