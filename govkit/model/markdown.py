@@ -261,7 +261,7 @@ class MdDoc:
 
     def section_range(self, h: Heading) -> tuple[int, int]:
         """[first line, end line) of the section a heading opens (until a heading of <= level)."""
-        end = len(self.doc.text.split("\n")) + 1
+        end = self.doc.text.count("\n") + 2   # the line after the last (no split per call)
         for other in self.headings:
             if other.line > h.line and other.level <= h.level:
                 end = other.line
