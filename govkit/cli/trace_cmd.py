@@ -24,6 +24,7 @@ def trace(fail_under, fmt, as_json):
                      report.facts.get("spec"), None, "cover the uncovered MUST requirements")
     out_fmt = "json" if as_json else (fmt or ctx.fmt)
     if out_fmt == "text" and ctx.verbosity >= 0:
-        for line in lines(report):
-            click.echo(line)
+        rows = lines(report)
+        if rows:   # one write: 20,000 separate echoes cost more than building the matrix
+            click.echo("\n".join(rows))
     emit(report, fmt, as_json)

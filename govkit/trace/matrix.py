@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from govkit.gates.activeset import active_packets
 from govkit.gates.specregress import CHANGED, MISSING, classify, refinement_of, spec_index
 from govkit.result import Report
-from govkit.trace.extract import REQ_ID, extract
+from govkit.trace.extract import REQ_ID
+from govkit.trace.reqcache import requirements
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
@@ -52,7 +53,7 @@ def build(ws: Workspace) -> Report:
         return report
     d = ws.config.get("spec.dir")
     spec_rel = name if d in (".", "") else f"{d}/{name}"
-    reqs = extract(ws.md(spec_rel))
+    reqs = requirements(ws, spec_rel)
     _, index = spec_index(ws)
     by_id = {r.id: r for r in reqs}
     starts = sorted((r.line, r.end_line, r.id) for r in reqs)
