@@ -176,14 +176,16 @@ class Workspace:
         if store is None:
             return mdparse.parse(doc)
         from govkit.store.cache import key
+        from govkit.util.gcpause import gc_paused
 
         k = key("md", str(mdparse.CACHE_VERSION), __version__, doc.raw)
-        data = store.get(k)
-        if isinstance(data, dict):
-            try:
-                return mdparse.MdDoc.from_data(doc, data)
-            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-                pass
+        with gc_paused():   # tens of thousands of small objects, no cycles
+            data = store.get(k)
+            if isinstance(data, dict):
+                try:
+                    return mdparse.MdDoc.from_data(doc, data)
+                except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+                    pass
         md = mdparse.parse(doc)
         store.put(k, md.to_data())
         return md

@@ -19,6 +19,14 @@ def check_ci(ws: Workspace, base_ref: str | None = None,
              progress: Callable[[str], None] | None = None) -> Report:
     """`govkit ci`: spec, board, forbidden patterns, and with base_ref the chain of custody of
     REF..HEAD, judged with the config at REF. progress(step) hears of each step."""
+    from govkit.util.gcpause import gc_paused
+
+    with gc_paused():   # a read-only sweep that builds every packet's model: no cycles to chase
+        return _check_ci(ws, base_ref, progress)
+
+
+def _check_ci(ws: Workspace, base_ref: str | None,
+              progress: Callable[[str], None] | None) -> Report:
     from govkit.gates.board import check_board
     from govkit.gates.spec import check_spec
 

@@ -49,6 +49,13 @@ def _evidence(md) -> list[tuple[list[str], str, int, int]]:
 
 def build(ws: Workspace, progress: Callable[[str], None] | None = None) -> Report:
     """The matrix; progress(step) hears of each step (for the progress line of a slow run)."""
+    from govkit.util.gcpause import gc_paused
+
+    with gc_paused():   # 20,000 rows and every packet's model, no cycles to chase
+        return _build(ws, progress)
+
+
+def _build(ws: Workspace, progress: Callable[[str], None] | None) -> Report:
     step = progress or (lambda _step: None)
     report = Report("trace")
     name, spec = ws.current_spec(report)

@@ -45,10 +45,12 @@ def requirements(ws: Workspace, spec_rel: str) -> list[Requirement]:
     from govkit import __version__
     from govkit.model import markdown as mdparse
     from govkit.store.cache import key
+    from govkit.util.gcpause import gc_paused
 
     doc = ws.read(spec_rel)
     k = key("requirements", str(VERSION), str(mdparse.CACHE_VERSION), __version__, doc.raw)
-    got = from_data(store.get(k))
+    with gc_paused():   # 20,000 rows, no cycles
+        got = from_data(store.get(k))
     if got is not None:
         return got
     reqs = extract(ws.md(spec_rel))
