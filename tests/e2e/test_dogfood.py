@@ -1,7 +1,8 @@
 """This repository dogfoods govkit: its own .GOV/ workspace and justfile (made by `govkit init`)
 must pass `govkit ci`, the way .ci/run runs it. The test copies the repository's files (tracked
 and new, not ignored) into a fresh git repository, so it judges the tree as it is now, as a
-fresh clone would see it: no audit trail, no keys, no parse cache."""
+fresh clone would see it: no audit trail, no keys, no parse cache. `python -m govkit` runs in
+the copy, so it is the copy's own govkit that judges it, as in .ci/run."""
 
 from __future__ import annotations
 
@@ -63,13 +64,16 @@ def test_govkit_ci_passes_on_its_own_tree(own_tree, env):
 
 
 def test_its_own_ci_still_rejects_drift(own_tree, tmp_path):
-    # The control: the same tree with a broken board entry and a dangling governance reference
-    # fails, so the PASS above is a verdict, not a check that cannot fail.
+    # The control: the same tree with a broken board entry, a dangling governance reference and
+    # a debugger stop in govkit's source (the dogfood config's forbidden pattern) fails, so the
+    # PASS above is a verdict, not a check that cannot fail.
     broken = tmp_path / "broken"
     shutil.copytree(own_tree, broken, symlinks=True)
     board = broken / ".GOV/roles_shared/TASK_BOARD.md"
     board.write_text(board.read_text(encoding="utf-8") + "\n## In Progress\n\n- WP-1 broken entry\n",
                      encoding="utf-8")
+    # A new module nobody imports: govkit runs from this copy (`python -m govkit` in its cwd).
+    (broken / "govkit" / "stray.py").write_text("def f():\n    breakpoint()\n", encoding="utf-8")
     just = broken / "justfile"
     just.write_text(just.read_text(encoding="utf-8") + "\ngone:\n    cat .GOV/scripts/gone.mjs\n",
                     encoding="utf-8")
@@ -77,4 +81,4 @@ def test_its_own_ci_still_rejects_drift(own_tree, tmp_path):
     p = _ci(broken, CI="1")
     assert p.returncode == 1, p.stdout + p.stderr
     codes = {f["code"] for f in json.loads(p.stdout)["findings"]}
-    assert {"GK-BOARD-FORMAT", "GK-CI-REF-MISSING"} <= codes
+    assert {"GK-BOARD-FORMAT", "GK-CI-REF-MISSING", "GK-FORBIDDEN-NO-DEBUGGER"} <= codes
