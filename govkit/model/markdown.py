@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import NamedTuple
 
 from govkit.util.textio import Text
@@ -263,10 +263,13 @@ class MdDoc:
                 return h
         return None
 
-    @cached_property
+    @property
     def line_count(self) -> int:
         """len(doc.lines), counted once (section_range needs it for every section)."""
-        return self.doc.text.count("\n") + 1
+        n = self.__dict__.get("_line_count")
+        if n is None:
+            n = self._line_count = self.doc.text.count("\n") + 1
+        return n
 
     def section_range(self, h: Heading) -> tuple[int, int]:
         """[first line, end line) of the section a heading opens (until a heading of <= level)."""
