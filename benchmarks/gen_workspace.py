@@ -1,6 +1,7 @@
 """Generate a large govkit workspace (a committed git repository).
 
     python benchmarks/gen_workspace.py DIR [--profile real|synthetic] [--packets 200] [--spec-lines 60000]
+    python benchmarks/gen_workspace.py DIR --profile real --packets 500   # the real shape, 500 packets
 
 --profile real (the default) is sized like a real project: 126 task packets of 5-40 KB each
 (about 2.1 MB; sizes vary deterministically, the padding is prose, lists, tables and code under
@@ -10,6 +11,10 @@ are older, validated WPs (Done on the board; their refinements were not kept), 0
 validated WPs that kept their refinement, 0116-0125 are Ready for Dev. The last one,
 WP-1-Bench-0125, is the active WP to time: "active_wp" (also "last_wp") in the JSON printed on
 stdout, and a line on stderr.
+
+--profile real --packets N scales the real profile to N packets (refinements and Ready WPs in
+the same proportions; the same spec and source tree): `--packets 500` is the "ci on 500
+packets" workspace of issue #14.
 
 --profile synthetic is the older stress shape: N packets, each with a signed refinement whose
 anchor points at a different rule line of a Master Spec of about L lines. It is used when
@@ -326,9 +331,25 @@ def _source_tree(root: Path, count: int, rng: random.Random) -> list[str]:
     return mods
 
 
-def generate_real(root: Path, seed: int = 20260101) -> dict:
+def real_config(packets: int | None = None) -> dict:
+    """REAL, or REAL scaled to `packets` task packets: refinements and Ready WPs in the same
+    proportions, the same spec and the same source tree (so tracked files grow with the .GOV
+    files only)."""
+    if packets is None or packets == REAL["packets"]:
+        return dict(REAL)
+    if packets < 2:
+        raise SystemExit("--packets must be at least 2 with --profile real")
+    scale = packets / REAL["packets"]
+    refs = max(1, round(REAL["refinements"] * scale))
+    ready = max(1, min(packets - 1, round(REAL["ready"] * scale)))
+    tracked = REAL["tracked_files"] + (packets - REAL["packets"]) + (refs - REAL["refinements"])
+    return {**REAL, "packets": packets, "refinements": min(refs, packets), "ready": ready,
+            "tracked_files": tracked}
+
+
+def generate_real(root: Path, seed: int = 20260101, packets: int | None = None) -> dict:
     sample = _sample()
-    cfg = REAL
+    cfg = real_config(packets)
     n_pk, n_ref, n_ready = cfg["packets"], cfg["refinements"], cfg["ready"]
     first_ref = n_pk - n_ref  # WPs [first_ref, n_pk) kept their refinement
     rng = random.Random(seed)
@@ -402,16 +423,18 @@ def main(argv=None) -> int:
     ap.add_argument("dir")
     ap.add_argument("--profile", choices=("real", "synthetic"), default=None,
                     help="real (default) or synthetic (default when --packets/--spec-lines given)")
-    ap.add_argument("--packets", type=int, default=None, help="synthetic only (default 200)")
+    ap.add_argument("--packets", type=int, default=None,
+                    help="synthetic: default 200; real: scale the real profile to N packets "
+                         "(refinements and Ready WPs in proportion, same spec and source tree)")
     ap.add_argument("--spec-lines", type=int, default=None, help="synthetic only (default 60000)")
     args = ap.parse_args(argv)
     sized = args.packets is not None or args.spec_lines is not None
     profile = args.profile or ("synthetic" if sized else "real")
-    if profile == "real" and sized:
-        ap.error("--packets/--spec-lines apply to --profile synthetic only")
+    if profile == "real" and args.spec_lines is not None:
+        ap.error("--spec-lines applies to --profile synthetic only")
     t = time.perf_counter()
     if profile == "real":
-        info = generate_real(Path(args.dir))
+        info = generate_real(Path(args.dir), packets=args.packets)
     else:
         info = generate(Path(args.dir), args.packets if args.packets is not None else 200,
                         args.spec_lines if args.spec_lines is not None else 60000)

@@ -40,6 +40,7 @@ class Workspace:
         self._texts: dict[str, Text | None] = {}
         self._md: dict[str, object] = {}
         self._models: dict[tuple, object] = {}
+        self._real_dirs: dict[str, str] = {}   # directory -> its resolved path (safe_path)
 
     @staticmethod
     def find_root(repo: str | os.PathLike | None = None) -> Path:
@@ -90,14 +91,34 @@ class Workspace:
                               "file system allows")
         full = self.root / pp
         try:
-            resolved = full.resolve()
+            resolved = self._resolve(full)
         except (OSError, RuntimeError):
             raise GovkitError(f"{what} '{raw}' cannot be resolved (symlink loop?)") from None
-        if resolved != self.root and self.root not in resolved.parents:
+        top = self._root_prefix
+        if resolved != top[:-1] and not resolved.startswith(top):
             raise GovkitError(f"{what} '{raw}' resolves outside the repository through a symlink")
         if must_exist and not _exists(full):
             raise GovkitError(f"{what} '{raw}' does not exist")
         return full
+
+    @cached_property
+    def _root_prefix(self) -> str:
+        """The resolved root and a separator, case-normalised: "inside" is a prefix test (Path
+        comparisons against every parent cost more than the resolving itself)."""
+        return os.path.normcase(str(self.root)).rstrip(os.sep) + os.sep
+
+    def _resolve(self, full: Path) -> str:
+        """os.path.normcase of full.resolve(). A directory is resolved once per Workspace (a
+        ci run reads hundreds of files from a few directories); a name that is a symlink is
+        resolved in full, as before."""
+        parent = str(full.parent)
+        real = self._real_dirs.get(parent)
+        if real is None:
+            real = self._real_dirs[parent] = str(full.parent.resolve())
+        leaf = os.path.join(real, full.name) if full.name else real
+        if os.path.islink(leaf):
+            leaf = str(full.resolve())
+        return os.path.normcase(leaf)
 
     def check_wp_id(self, wp: str) -> str:
         wp = (wp or "").strip()
@@ -155,14 +176,16 @@ class Workspace:
         if store is None:
             return mdparse.parse(doc)
         from govkit.store.cache import key
+        from govkit.util.gcpause import gc_paused
 
         k = key("md", str(mdparse.CACHE_VERSION), __version__, doc.raw)
-        data = store.get(k)
-        if isinstance(data, dict):
-            try:
-                return mdparse.MdDoc.from_data(doc, data)
-            except (KeyError, IndexError, TypeError, ValueError, AttributeError):
-                pass
+        with gc_paused():   # tens of thousands of small objects, no cycles
+            data = store.get(k)
+            if isinstance(data, dict):
+                try:
+                    return mdparse.MdDoc.from_data(doc, data)
+                except (KeyError, IndexError, TypeError, ValueError, AttributeError):
+                    pass
         md = mdparse.parse(doc)
         store.put(k, md.to_data())
         return md
@@ -174,6 +197,7 @@ class Workspace:
 
     def invalidate(self) -> None:
         """Forget cached reads (after this process wrote files)."""
+        self._real_dirs.clear()
         self._texts.clear()
         self._md.clear()
         self._models.clear()

@@ -69,6 +69,10 @@ def spec_check(fmt, as_json):
 def ci(base_ref, fmt, as_json):
     """CI drift checks: spec pointer, board, claims, traceability, forbidden patterns; with
     --base REF the chain of custody of every WP the change touches."""
+    from govkit.cli.progress import for_command
     from govkit.gates.drift import check_ci
 
-    emit(check_ci(get_ctx().workspace(), base_ref), fmt, as_json)
+    ctx = get_ctx()
+    with for_command("ci", ctx.verbosity) as progress:   # on a TTY, after a second
+        report = check_ci(ctx.workspace(), base_ref, progress)
+    emit(report, fmt, as_json)

@@ -13,16 +13,25 @@ _REV = re.compile(r"-v\d+$")
 
 
 def packet_names(ws: Workspace) -> list[str]:
-    """Top-level packet file names (stubs live in a subdirectory and are never packets)."""
-    d = ws.abs(ws.p("task_packets_dir"))
-    if not d.is_dir():
+    """Top-level packet file names (stubs live in a subdirectory and are never packets). Listed
+    once per Workspace: every ci check and the board ask (Workspace.invalidate forgets it)."""
+    return list(ws._cached(("packet_names",), lambda: _list_packets(ws)))
+
+
+def _list_packets(ws: Workspace) -> list[str]:
+    d = str(ws.abs(ws.p("task_packets_dir")))
+    if not os.path.isdir(d):
         return []
-    return sorted(n for n in os.listdir(d) if n.endswith(".md") and (d / n).is_file())
+    return sorted(n for n in os.listdir(d) if n.endswith(".md") and os.path.isfile(os.path.join(d, n)))
 
 
 def active_packets(ws: Workspace) -> list[tuple[str, str]]:
     """(wp, packet path) of every packet that is not superseded: not SUPERSEDED on the board,
     and not an older revision whose base the registry maps to another packet."""
+    return list(ws._cached(("active_packets",), lambda: _active(ws)))
+
+
+def _active(ws: Workspace) -> list[tuple[str, str]]:
     pdir = ws.p("task_packets_dir")
     superseded = {e.wp for e in ws.board().entries if e.token == "SUPERSEDED"} \
         if ws.abs(ws.p("task_board")).is_file() else set()

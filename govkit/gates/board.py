@@ -6,6 +6,7 @@ import os
 import re
 from typing import TYPE_CHECKING
 
+from govkit.gates.activeset import packet_names
 from govkit.model.common import is_placeholder
 from govkit.result import Report
 
@@ -70,10 +71,7 @@ def check_board(ws: Workspace) -> Report:
 
 
 def _packet_names(ws: Workspace) -> list[str]:
-    d = ws.abs(ws.p("task_packets_dir"))
-    if not d.is_dir():
-        return []
-    return sorted(n for n in os.listdir(d) if n.endswith(".md") and (d / n).is_file())
+    return packet_names(ws)
 
 
 def _check_claims(ws: Workspace, report: Report) -> None:

@@ -34,11 +34,12 @@ NAMES = [n for n, _ in CHECKS]
 
 
 def run_checks(ws: Workspace, report: Report, names: list[str] | None = None,
-               phase: str | None = None) -> None:
+               phase: str | None = None, progress: Callable[[str], None] | None = None) -> None:
     """Run the named checks (default: all) into report. A check that meets bad input
     (GovkitError) becomes an error finding naming the check; the others still run.
     facts["ci_checks"] lists each check with its error and warning counts (one JUnit testcase
-    each). phase: the phase being closed (the phase check does nothing without one)."""
+    each). phase: the phase being closed (the phase check does nothing without one).
+    progress(name) hears of each check as it starts."""
     wanted = list(NAMES if names is None else names)
     unknown = [n for n in wanted if n not in NAMES]
     if unknown:
@@ -51,6 +52,8 @@ def run_checks(ws: Workspace, report: Report, names: list[str] | None = None,
     for name, fn in CHECKS:
         if name not in wanted:
             continue
+        if progress is not None:
+            progress(name)
         before = len(report.findings)
         try:
             if name == "phase":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from govkit.errors import GovkitError
@@ -14,15 +15,26 @@ if TYPE_CHECKING:
     from govkit.workspace import Workspace
 
 
-def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
+def check_ci(ws: Workspace, base_ref: str | None = None,
+             progress: Callable[[str], None] | None = None) -> Report:
     """`govkit ci`: spec, board, forbidden patterns, the audit trail against its witnesses, the
     check modules, and with base_ref the chain of custody of REF..HEAD, judged with the config
-    at REF."""
+    at REF. progress(step) hears of each step."""
+    from govkit.util.gcpause import gc_paused
+
+    with gc_paused():   # a read-only sweep that builds every packet's model: no cycles to chase
+        return _check_ci(ws, base_ref, progress)
+
+
+def _check_ci(ws: Workspace, base_ref: str | None,
+              progress: Callable[[str], None] | None) -> Report:
     from govkit.gates.board import check_board
     from govkit.gates.spec import check_spec
 
+    step = progress or (lambda _step: None)
     report = Report("ci")
     if base_ref is not None:
+        step(f"changes since {base_ref}")
         from govkit import config as config_mod
         from govkit.gates.basecheck import base_config_raw, check_base
         from govkit.workspace import Workspace as _Ws
@@ -31,18 +43,23 @@ def check_ci(ws: Workspace, base_ref: str | None = None) -> Report:
         if changed:
             ws = _Ws(ws.root, config_mod.from_bytes(ws.root, raw))
         check_base(ws, base_ref, report)
+    step("spec")
     report.merge(check_spec(ws))
+    step("board")
     report.merge(check_board(ws))
+    step("forbidden patterns")
     check_forbidden(ws, report)
     from govkit.gates.passed import check_validated_passed
 
+    step("validated WPs passed")
     check_validated_passed(ws, report)
     from govkit.gates.audit_verify import check_witnesses
 
+    step("audit trail witnesses")
     check_witnesses(ws, report)
     from govkit.gates.ci_checks import run_checks
 
-    run_checks(ws, report)
+    run_checks(ws, report, progress=progress)
     return report
 
 

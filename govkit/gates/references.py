@@ -77,7 +77,11 @@ def check_references(ws: Workspace, report: Report) -> None:
             if f.label.upper() in PACKET_LABELS:
                 for p in _candidates(f.value):
                     judge(p, rel, f.line, True, done)
+        if gov not in pkt.doc.text:   # only governance paths are judged here: none to find
+            continue
         for line, text in md.text_lines:
+            if gov not in text:
+                continue
             for p in _candidates(text):
                 if p.startswith(gov):
                     judge(p, rel, line, False, done)

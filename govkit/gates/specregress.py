@@ -20,19 +20,33 @@ OK, MOVED, CHANGED, MISSING = "OK", "MOVED", "CHANGED", "MISSING"
 
 
 class SpecIndex:
-    """The spec's lines with whitespace collapsed, joined into one string for fast search."""
+    """The spec's lines with whitespace collapsed, joined into one string for fast search.
+    Built on first search: an anchor whose context is still in its own window (the usual case)
+    needs only the lines."""
 
     def __init__(self, lines: list[str]):
         self.lines = lines
-        parts, starts, pos = [], [], 0
-        for line in lines:
-            flat = " ".join(line.split())
-            starts.append(pos)
-            if flat:   # blank lines vanish, as they do in a collapsed excerpt
-                parts.append(flat)
-                pos += len(flat) + 1
-        self.starts = starts
-        self.flat = " ".join(parts)   # a context may span lines
+        self._flat: tuple[str, list[int]] | None = None
+
+    def _build(self) -> tuple[str, list[int]]:
+        if self._flat is None:
+            parts, starts, pos = [], [], 0
+            for line in self.lines:
+                flat = " ".join(line.split())
+                starts.append(pos)
+                if flat:   # blank lines vanish, as they do in a collapsed excerpt
+                    parts.append(flat)
+                    pos += len(flat) + 1
+            self._flat = (" ".join(parts), starts)   # a context may span lines
+        return self._flat
+
+    @property
+    def flat(self) -> str:
+        return self._build()[0]
+
+    @property
+    def starts(self) -> list[int]:
+        return self._build()[1]
 
     def line_at(self, offset: int) -> int:
         return bisect_right(self.starts, offset)   # 1-based

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     from govkit.result import Report
 
 # Bump when the parse result for the same bytes changes (the parse cache is keyed by it).
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 # One source line of block text: optional bold label, colon, value.
 _FIELD_RE = re.compile(
@@ -203,14 +203,17 @@ class MdDoc:
         """Plain JSON data from which from_data() rebuilds an equal MdDoc without parsing."""
         pos = {id(it): n for n, it in enumerate(self.all_items)}
         parent = {id(c): pos[id(it)] for it in self.all_items for c in it.children}
+        first = _first_texts(self.text_lines)
         return {
             "h": [[h.level, h.text, h.line] for h in self.headings],
             "f": [[f.label, f.value, f.line, f.in_item] for f in self.fields],
-            "i": [[i.text, i.line, i.depth, parent.get(id(i), -1)] for i in self.all_items],
+            # An item's text is usually its first text line, stripped: null then (less to decode).
+            "i": [[None if i.text == first.get(i.line) else i.text, i.line, i.depth,
+                   parent.get(id(i), -1)] for i in self.all_items],
             "c": [[f.info, f.content, f.line, f.end_line, f.closed, f.fenced] for f in self.fences],
             "t": [[list(t.header), [[list(r.cells), r.line] for r in t.rows], t.line]
                   for t in self.tables],
-            "x": [[n, s] for n, s in self.text_lines],
+            "x": _text_lines_data(self.text_lines),
             "m": list(self.hidden_headings),
         }
 
@@ -221,9 +224,11 @@ class MdDoc:
         md.doc, md.path = doc, doc.path
         md.headings = [Heading(int(a), str(b), int(c)) for a, b, c in data["h"]]
         md.fields = [Field(str(a), str(b), int(c), bool(d)) for a, b, c, d in data["f"]]
+        md.text_lines = _text_lines_from(data["x"])
+        first = _first_texts(md.text_lines)
         md.all_items, md.items = [], []
         for text, line, depth, par in data["i"]:
-            item = Item(str(text), int(line), int(depth))
+            item = Item(first[line] if text is None else str(text), int(line), int(depth))
             if par >= 0:
                 md.all_items[par].children.append(item)
             else:
@@ -233,7 +238,6 @@ class MdDoc:
                      for a, b, c, d, e, f in data["c"]]
         md.tables = [Table(tuple(h), tuple(Row(tuple(c), int(n)) for c, n in rows), int(line))
                      for h, rows, line in data["t"]]
-        md.text_lines = [(int(n), str(s)) for n, s in data["x"]]
         md.hidden_headings = [int(n) for n in data["m"]]
         return md
 
@@ -262,9 +266,17 @@ class MdDoc:
                 return h
         return None
 
+    @property
+    def line_count(self) -> int:
+        """len(doc.lines), counted once (section_range needs it for every section)."""
+        n = self.__dict__.get("_line_count")
+        if n is None:
+            n = self._line_count = self.doc.text.count("\n") + 1
+        return n
+
     def section_range(self, h: Heading) -> tuple[int, int]:
         """[first line, end line) of the section a heading opens (until a heading of <= level)."""
-        end = len(self.doc.text.split("\n")) + 1
+        end = self.line_count + 1
         for other in self.headings:
             if other.line > h.line and other.level <= h.level:
                 end = other.line
@@ -286,6 +298,36 @@ class MdDoc:
 
     def in_code(self, line: int) -> bool:
         return any(f.line <= line <= f.end_line for f in self.fences)
+
+
+def _text_lines_data(text_lines: list[tuple[int, str]]) -> list:
+    """[joined text, line numbers]: one JSON string decodes several times faster than a pair
+    per line. A setext heading's text holds a newline: then the pairs themselves."""
+    texts = [s for _, s in text_lines]
+    if any("\n" in s for s in texts):
+        return [[n, s] for n, s in text_lines]
+    return ["\n".join(texts), [n for n, _ in text_lines]]
+
+
+def _text_lines_from(data) -> list[tuple[int, str]]:
+    if type(data) is list and len(data) == 2 and type(data[0]) is str:
+        joined, nums = data
+        if type(nums) is not list or set(map(type, nums)) - {int}:
+            raise ValueError("malformed text lines")
+        texts = joined.split("\n") if nums else []
+        if len(texts) != len(nums) or (not nums and joined):
+            raise ValueError("malformed text lines")
+        return list(zip(nums, texts))
+    return [(int(n), str(s)) for n, s in data]
+
+
+def _first_texts(text_lines) -> dict:
+    """line -> its first text line, stripped (what an item starting there takes as its text)."""
+    first: dict = {}
+    for n, text in text_lines:
+        if n not in first:
+            first[n] = text.strip()
+    return first
 
 
 _ATX = re.compile(r"#{1,6}(?:[ \t]|$)")

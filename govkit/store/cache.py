@@ -52,9 +52,12 @@ class Cache:
 
     def get(self, k: str):
         try:
-            raw = self._path(k).read_text(encoding="utf-8")
-            head, _, payload = raw.partition("\n")
-            if head != _digest(k, payload):
+            raw = self._path(k).read_bytes()
+            head, _, payload = raw.partition(b"\n")
+            # The digest of the payload's UTF-8 bytes as stored (no decode and re-encode of a
+            # few MB); json.loads reads UTF-8 bytes itself.
+            want = hashlib.sha256(k.encode("utf-8") + b"\n" + payload).hexdigest()
+            if head != want.encode("ascii"):
                 return None
             return json.loads(payload)
         except (OSError, ValueError, RecursionError):

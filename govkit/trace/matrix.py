@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from govkit.gates.activeset import active_packets
 from govkit.gates.specregress import CHANGED, MISSING, classify, refinement_of, spec_index
 from govkit.result import Report
-from govkit.trace.extract import REQ_ID, extract
+from govkit.trace.extract import REQ_ID
+from govkit.trace.reqcache import requirements
 
 if TYPE_CHECKING:
     from govkit.workspace import Workspace
@@ -45,14 +47,24 @@ def _evidence(md) -> list[tuple[list[str], str, int, int]]:
     return out
 
 
-def build(ws: Workspace) -> Report:
+def build(ws: Workspace, progress: Callable[[str], None] | None = None) -> Report:
+    """The matrix; progress(step) hears of each step (for the progress line of a slow run)."""
+    from govkit.util.gcpause import gc_paused
+
+    with gc_paused():   # 20,000 rows and every packet's model, no cycles to chase
+        return _build(ws, progress)
+
+
+def _build(ws: Workspace, progress: Callable[[str], None] | None) -> Report:
+    step = progress or (lambda _step: None)
     report = Report("trace")
     name, spec = ws.current_spec(report)
     if spec is None:
         return report
     d = ws.config.get("spec.dir")
     spec_rel = name if d in (".", "") else f"{d}/{name}"
-    reqs = extract(ws.md(spec_rel))
+    step("requirements")
+    reqs = requirements(ws, spec_rel)
     _, index = spec_index(ws)
     by_id = {r.id: r for r in reqs}
     starts = sorted((r.line, r.end_line, r.id) for r in reqs)
@@ -64,7 +76,10 @@ def build(ws: Workspace) -> Report:
     wp_info: dict[str, dict] = {}
     evidence: list[tuple[str, list[str], str, int, str, int]] = []
     orphans: list[dict] = []
-    for wp, rel in active_packets(ws):
+    active = active_packets(ws)
+    for n, (wp, rel) in enumerate(active, 1):
+        if n % 25 == 1:
+            step(f"packets {n}/{len(active)}")
         pkt = ws.packet(rel)
         wp_info[wp] = {"packet": rel, "verdict": _verdict(ws, wp, pkt, board), "reqs": set()}
 
@@ -94,6 +109,7 @@ def build(ws: Workspace) -> Report:
         for ids, path, line, src in _evidence(pkt.md):
             evidence.append((wp, ids, path, line, rel, src))
 
+    step("evidence at HEAD")
     checked = _verify(ws, evidence)
     ev_for: dict[str, list[dict]] = {}
     for (wp, ids, path, line, rel, src), ok in zip(evidence, checked):

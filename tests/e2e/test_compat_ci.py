@@ -53,6 +53,35 @@ def test_boundary_allow_line_and_config(ws, gk):
     assert p.returncode == 0, found
 
 
+def test_boundary_judges_regular_files_only(ws, gk, tmp_path):
+    # A tracked symlink is not followed (its target is judged where it lives, if tracked) and
+    # a FIFO where a tracked file was is skipped, never waited on.
+    import os
+
+    outside = tmp_path / "outside.txt"
+    outside.write_text(".GOV/roles\n")
+    (ws / "src").mkdir(exist_ok=True)
+    os.symlink(outside, ws / "src" / "link.txt")
+    _put(ws, "src/pipe.txt", ".GOV/x\n")
+    _put(ws, "src/real.py", "P = '.GOV/roles'\n")
+    commit_all(ws, "refs")
+    (ws / "src" / "pipe.txt").unlink()
+    os.mkfifo(ws / "src" / "pipe.txt")
+    p, found = _ci(gk, ws)
+    assert [f["path"] for f in found if f["code"] == "GK-BOUNDARY"] == ["src/real.py"]
+
+
+def test_boundary_without_product_paths_judges_nothing(ws, gk):
+    _put(ws, "src/a.py", 'X = ".GOV/x"\n')
+    _put(ws, ".GOV/govkit.yaml", "boundary:\n  product_paths: []\n")
+    commit_all(ws, "no product paths")
+    p, found = _ci(gk, ws)
+    assert p.returncode == 0 and not [f for f in found if f["code"] == "GK-BOUNDARY"]
+    _put(ws, ".GOV/govkit.yaml", "boundary:\n  product_paths: [src/]\n")
+    commit_all(ws, "src is product code")
+    assert [f["path"] for f in _ci(gk, ws)[1] if f["code"] == "GK-BOUNDARY"] == ["src/a.py"]
+
+
 def _claim(ws, strength):
     edit(packet(ws), "- **Status:** Ready for Dev", "- **Status:** In Progress")
     edit(packet(ws), "- CODER_MODEL: <unclaimed>", "- CODER_MODEL: gpt-5")

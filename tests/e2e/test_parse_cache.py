@@ -106,6 +106,19 @@ def test_a_warm_cache_keeps_parsers_out_of_pre_work(repo):
     assert _imported(repo, ON, "pre-work", WP, "-q") == []
 
 
+def test_a_warm_cache_keeps_parsers_out_of_ci_and_trace(repo):
+    # ci reads every packet and trace the whole spec: from a warm cache neither imports a
+    # parser (trace's requirement list is cached under the spec's bytes too).
+    make_sample(repo)
+    (repo / ".GOV" / "govkit.yaml").write_text("main_branch: main\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "config")
+    for args in (("ci", "-q"), ("trace", "-q")):
+        assert "markdown_it" in _imported(repo, OFF, *args)
+        _imported(repo, ON, *args)  # warms the cache
+        assert _imported(repo, ON, *args) == [], args
+
+
 def test_an_invalid_config_is_still_an_error_with_a_warm_cache(repo, gk):
     make_sample(repo)
     cfg = repo / ".GOV" / "govkit.yaml"

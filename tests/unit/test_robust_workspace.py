@@ -79,3 +79,26 @@ def test_git_not_on_path(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("GIT_DIR", str(tmp_path))  # forces the git process
     with pytest.raises(GitError, match="git not found on PATH"):
         find_root(tmp_path)
+
+
+def test_safe_path_refuses_every_symlink_escape_with_directories_resolved_once(tmp_path):
+    # safe_path resolves each directory once per Workspace; a symlink as the last name, or a
+    # symlinked directory, is still followed and judged on every call.
+    root, outside = tmp_path / "repo", tmp_path / "outside"
+    (root / ".GOV" / "task_packets").mkdir(parents=True)
+    outside.mkdir()
+    (outside / "x.md").write_text("x")
+    (root / ".GOV" / "task_packets" / "ok.md").write_text("ok")
+    os.symlink(outside / "x.md", root / ".GOV" / "task_packets" / "leak.md")
+    os.symlink(root / ".GOV" / "task_packets" / "ok.md", root / ".GOV" / "task_packets" / "in.md")
+    os.symlink(outside, root / ".GOV" / "linked")
+    ws = Workspace(root)
+    assert ws.safe_path(".GOV/task_packets/ok.md") == root / ".GOV/task_packets/ok.md"
+    assert ws.safe_path(".GOV/task_packets/in.md").name == "in.md"   # inside: allowed
+    for rel in (".GOV/task_packets/leak.md", ".GOV/linked/x.md", ".GOV/linked"):
+        with pytest.raises(GovkitError, match="outside the repository"):
+            ws.safe_path(rel)
+    assert ws.safe_path(".") == root and ws.safe_path(".GOV") == root / ".GOV"
+    os.symlink("loop", root / ".GOV" / "loop")
+    with pytest.raises(GovkitError, match="symlink loop"):
+        ws.safe_path(".GOV/loop")

@@ -42,3 +42,17 @@ def test_done_packets_name_history(repo):
     set_board(repo, {"Done": [entry("WP-1-Demo", "VALIDATED")]})
     r = run(repo, ["references"])
     assert r.passed and r.codes() == ["GK-CI-REF-HISTORIC"]
+
+
+def test_packet_prose_names_missing_governance_files(repo):
+    # Prose lines of a packet are searched only for governance paths; a line without the
+    # governance directory is skipped without being parsed, one with it is judged.
+    make_ws(repo)
+    pkt = repo / ".GOV" / "task_packets" / "WP-1-Demo.md"
+    pkt.write_text(pkt.read_text(encoding="utf-8") + "\nNotes: see .GOV/notes/gone.md and "
+                   "src/not_judged_in_prose.py.\n\n- also .GOV/roles_shared/TASK_BOARD.md\n",
+                   encoding="utf-8")
+    r = run(repo, ["references"])
+    assert r.codes() == ["GK-CI-REF-MISSING"]
+    assert "'.GOV/notes/gone.md'" in r.findings[0].message
+    assert r.findings[0].line == len(pkt.read_text(encoding="utf-8").splitlines()) - 2

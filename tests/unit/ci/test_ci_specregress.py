@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from govkit.demo.sample import SPEC_NAME
 from govkit.gates.specregress import SpecIndex
@@ -63,3 +65,27 @@ def test_index_finds_contexts_across_lines_and_blank_lines():
     assert idx.find("delta") == (6, 6)
     assert idx.find("alpha   beta") == (3, 3)
     assert idx.find("zeta") is None and idx.find("  ") is None
+
+
+_WORD = st.text(alphabet="abcxyz.", min_size=1, max_size=4)
+_LINE = st.lists(_WORD, max_size=4).map(lambda ws: "  ".join(ws)) | st.sampled_from(["", " \t "])
+
+
+@settings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINE, min_size=1, max_size=12), data=st.data())
+def test_index_find_agrees_with_a_line_by_line_search(lines, data):
+    # The index is built lazily (only when a context left its window); whatever it finds must
+    # be the first window of lines, by end line, whose collapsed text holds the context.
+    a = data.draw(st.integers(1, len(lines)))
+    b = data.draw(st.integers(a, len(lines)))
+    idx = SpecIndex(lines)
+    context = idx.window(a, b)
+    got = idx.find(context)
+    if not context:
+        assert got is None
+        return
+    assert got is not None
+    s, e = got
+    assert context in idx.window(s, e)
+    assert e <= b   # never later than the place the context was taken from
+    assert s <= e
