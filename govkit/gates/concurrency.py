@@ -100,7 +100,11 @@ def check_concurrency(ws: Workspace, report: Report) -> None:
     for e in ws.board().entries:
         if e.wp and e.token == "IN_PROGRESS":
             running.setdefault(e.wp, e.line)
-    on_branch = _started_on_branches(ws, set(running))
+    deferred: GovkitError | None = None
+    try:
+        on_branch = _started_on_branches(ws, set(running))
+    except GovkitError as exc:  # e.g. an unreadable gate log: judge the board first, then say so
+        on_branch, deferred = {}, exc
     for wp in on_branch:
         running[wp] = None
     wps = sorted(running)
@@ -141,6 +145,8 @@ def check_concurrency(ws: Workspace, report: Report) -> None:
             report.error("GK-CI-CONC-OVERLAP", f"In Progress WPs {a} and {b} overlap in "
                          f"IN_SCOPE_PATHS: {shown}{named}", board_rel, running[b],
                          "narrow the scopes, or finish one WP before starting the other")
+    if deferred is not None:
+        raise deferred
     _check_worktrees(ws, wps, running, report)
 
 

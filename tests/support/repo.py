@@ -26,7 +26,10 @@ def git(cwd: Path, *args: str, check: bool = True) -> str:
 def init_repo(path: Path, branch: str = "main") -> Path:
     path.mkdir(parents=True, exist_ok=True)
     git(path, "init", "-q", "-b", branch)
-    git(path, "config", "user.email", "test@example.com")
+    # A per-repository author: two repositories whose first commits have the same tree, message
+    # and second would otherwise share a root commit id, hence the per-repository audit key in
+    # CONFIG_HOME (govkit names keys by the root commit), and one test would read another's key.
+    git(path, "config", "user.email", f"test+{os.urandom(6).hex()}@example.com")
     git(path, "config", "user.name", "Test")
     git(path, "config", "commit.gpgsign", "false")
     return path
