@@ -50,7 +50,8 @@ def build(root: Path) -> str:
                        capture_output=True, env=env)
 
     gk("record-refinement", wp)
-    gk("record-signature", wp, "operator010120260900")
+    # A token of now: record-signature refuses one outside signature.window_seconds (one day).
+    gk("record-signature", wp, "operator" + time.strftime("%d%m%Y%H%M", time.gmtime()))
     gk("record-prepare", wp, "Coder-A", "--branch", "main", "--worktree-dir", ".")
     gk("create-task-packet", wp)
     pkt = root / f".GOV/task_packets/{wp}.md"
