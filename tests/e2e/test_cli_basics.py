@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import os
-import pty
 import subprocess
 import sys
 
 from govkit import __version__
 
+from support.ptyrun import run_in_pty
 from support.repo import ROOT
 
 HEAVY = ("openai", "pydantic", "httpx", "jsonschema", "markdown_it", "yaml", "git",
@@ -58,24 +58,10 @@ def test_repo_does_not_exist(gk, tmp_path):
 
 def _run_in_pty(args, cwd, env):
     """Run govkit with stdout on a pseudo-terminal (colour is only used on a tty)."""
-    master, slave = pty.openpty()
     full = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     full.update(PYTHONPATH=str(ROOT), TERM="xterm", **env)
-    proc = subprocess.Popen([sys.executable, "-m", "govkit", *args], cwd=cwd, stdout=slave,
-                            stderr=subprocess.PIPE, env=full)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    proc.wait(timeout=60)
-    os.close(master)
-    return proc.returncode, b"".join(chunks).decode("utf-8", "replace")
+    rc, out, _err = run_in_pty([sys.executable, "-m", "govkit", *args], cwd, full)
+    return rc, out.decode("utf-8", "replace")
 
 
 def test_no_color_is_honoured(repo, gk):

@@ -210,26 +210,10 @@ def test_parse_accepts_only_plain_shapes():
 
 def _in_pty(script, args, cwd):
     """(exit code, stdout, stderr) with stdout on a pseudo-terminal: the coloured rendering."""
-    import pty
+    from support.ptyrun import run_in_pty
 
-    master, slave = pty.openpty()
     env = {k: v for k, v in _env().items() if k != "NO_COLOR"}
-    proc = subprocess.Popen([sys.executable, "-c", script, *args], cwd=cwd, stdout=slave,
-                            stderr=subprocess.PIPE, env={**env, "TERM": "xterm"})
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            data = os.read(master, 4096)
-        except OSError:
-            break
-        if not data:
-            break
-        chunks.append(data)
-    err = proc.stderr.read()
-    proc.wait(timeout=60)
-    os.close(master)
-    return proc.returncode, b"".join(chunks), err
+    return run_in_pty([sys.executable, "-c", script, *args], cwd, {**env, "TERM": "xterm"})
 
 
 @pytest.mark.skipif(os.name == "nt", reason="a pseudo-terminal")
