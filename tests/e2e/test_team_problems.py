@@ -462,3 +462,22 @@ def test_merging_a_side_branch_hides_nothing_from_postwork(repo, gk):
     p = gk("post-work", wp, "--json", cwd=wt)
     assert p.returncode == 1 and "GK-POST-SCOPE" in codes(p)
     assert "outside.py" in p.stdout
+
+
+def test_a_local_main_commit_merged_in_counts_where_a_remote_main_exists(repo, gk):
+    """Where the main branch has a remote-tracking copy, only commits on it leave a WP's range:
+    a commit made on the local main (which the coder can write) and merged in is judged as the
+    WP's work."""
+    wp = "WP-1-Alpha"
+    team(repo, gk, (wp,))
+    wt = authorize(repo, gk, wp)
+    fill_and_lock(gk, wp, wt)
+    ok(gk("start", wp, cwd=wt))
+    # The published main, as a remote-tracking ref (what `git fetch` would leave).
+    git(repo, "update-ref", "refs/remotes/origin/main", git(repo, "rev-parse", "main").strip())
+    (repo / "outside.py").write_text("print('not in scope')\n")
+    commit_all(repo, "local main, never pushed")
+    assert merge(wt, "main").returncode == 0
+    p = gk("post-work", wp, "--json", cwd=wt)
+    assert p.returncode == 1 and "GK-POST-SCOPE" in codes(p), p.stdout
+    assert "outside.py" in p.stdout

@@ -130,15 +130,18 @@ def main_merged_in(ws: Workspace, base: str, target: str) -> str | None:
     """The newest commit of the main branch that the WP's branch merged in after its locked merge
     base (e.g. a spec bump before `govkit reanchor`), or None. Its changes are main's, judged
     there, not the WP's work: the range starts from it. Only a commit reachable from the main
-    branch counts, so merging any other branch hides nothing."""
+    branch counts (its remote-tracking copy where one exists, so a commit made on the local main
+    and merged in counts as the WP's work), so merging any other branch hides nothing."""
     main = ws.config.get("main_branch")
     out = ws.git.out("rev-list", "--first-parent", "--parents", f"{base}..{target}", check=False)
     merged = [p for line in out.splitlines() for p in line.split()[2:]]   # newest first
     if not merged:
         return None
-    # The main branch, local or as fetched (a CI checkout often has only origin/<main>).
-    mains = ws.git.out("for-each-ref", "--format=%(refname)", f"refs/heads/{main}",
-                       f"refs/remotes/*/{main}", check=False).split()
+    # The main branch as fetched (origin/<main>: what the coder cannot rewrite once it is a
+    # protected branch); the local branch only in a repository without a remote copy of it.
+    refs = ws.git.out("for-each-ref", "--format=%(refname)", f"refs/heads/{main}",
+                      f"refs/remotes/*/{main}", check=False).split()
+    mains = [r for r in refs if r.startswith("refs/remotes/")] or refs
     for parent in merged:
         if ws.git.ok("merge-base", "--is-ancestor", base, parent) and \
                 any(ws.git.ok("merge-base", "--is-ancestor", parent, m) for m in mains):
