@@ -12,7 +12,7 @@ from test_lock_attacks import PKT, REC, locked, replace
 
 from govkit.demo import sample
 
-from support.orchkit import AUDIT, CFG, LOG, WP, ok, other_sig, setup, sign_flow
+from support.orchkit import AUDIT, CFG, LOG, WP, filled_draft, ok, other_sig, setup, sign_flow
 from support.repo import commit_all, git
 
 CUSTODY = ("GK-LOCK", "GK-GOV", "GK-CUSTODY", "GK-CI-SIG", "GK-VAL", "GK-APPROVAL")
@@ -138,11 +138,7 @@ def _keyed_base(repo, gk, tmp_path, strict: bool = True) -> tuple[str, dict]:
 def _authorize(repo, gk, env=None) -> str:
     """In the range: refine, sign, prepare, create the packet (unlocked draft), fill it. The
     operator runs create-task-packet, with their key where the profile is strict."""
-    sign_flow(repo, gk)
-    ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(gk("create-task-packet", WP, cwd=repo, env=env))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, gk, env=env)
     return commit_all(repo, f"[{WP}] chore: authorize")
 
 

@@ -13,9 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from govkit.demo import sample
-
-from support.orchkit import WP, ok, setup, sign_flow
+from support.orchkit import WP, filled_draft, ok, setup
 from support.repo import ROOT, commit_all, git, init_repo, run_govkit
 
 HOOKS = Path(__file__).resolve().parents[1] / "fixtures" / "hooks"
@@ -28,11 +26,7 @@ def locked_repo(tmp_path_factory) -> Path:
     (repo / "README.md").write_text("test repo\n")
     commit_all(repo, "initial")
     setup(repo)
-    sign_flow(repo, run_govkit)
-    ok(run_govkit("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(run_govkit("create-task-packet", WP, cwd=repo))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, run_govkit)
     ok(run_govkit("lock", WP, cwd=repo))
     (repo / "src").mkdir(exist_ok=True)
     (repo / "src" / "app.py").write_text("def rule():\n    return 1\n")
@@ -149,11 +143,7 @@ def test_unlocked_packet(tmp_path):
     (repo / "README.md").write_text("x\n")
     commit_all(repo, "initial")
     setup(repo)
-    sign_flow(repo, run_govkit)
-    ok(run_govkit("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(run_govkit("create-task-packet", WP, cwd=repo))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, run_govkit)
     assert not list((repo / ".GOV" / "records" / WP).glob("*-LOCK.json"))
     p = guard(repo, "edit_in_scope")
     assert p.returncode == 0 and "is not locked" in p.stderr

@@ -9,10 +9,9 @@ import json
 import pytest
 
 from govkit import config as config_mod
-from govkit.demo import sample
 
 from support.keys import init_strict, provision
-from support.orchkit import CFG, WP, ok, setup, sign_flow
+from support.orchkit import CFG, WP, filled_draft, ok, setup, sign_flow
 from support.repo import commit_all, git
 
 PKT = f".GOV/task_packets/{WP}.md"
@@ -122,11 +121,7 @@ def test_compat_init_creates_the_packet_without_a_key(repo, gk, tmp_path):
 def test_walk_with_keys_from_init(repo, gk, tmp_path, profile):
     env = _workspace(repo, gk, tmp_path / "keys", "--profile", profile)
     assert config_mod.load(repo).get("profile") == profile
-    sign_flow(repo, gk)
-    ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(gk("create-task-packet", WP, "--checkpoint", cwd=repo, env=env))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, gk, checkpoint=True, env=env)
     ok(gk("lock", WP, cwd=repo, env=env))
     commit_all(repo, f"[{WP}] docs: fill and lock packet")
     lock = json.loads(next((repo / ".GOV/records" / WP).glob("*-LOCK.json")).read_text())

@@ -62,18 +62,11 @@ def test_lock_refuses_when_locked(repo, gk):
 
 def test_signed_lock_and_a_tampered_envelope(repo, gk, tmp_path):
     env = {"GOVKIT_KEY_DIR": str(tmp_path / "keys")}
-    from support.orchkit import setup, sign_flow
+    from support.orchkit import filled_draft, setup
 
     setup(repo)
     assert gk("keys", "init", "--key-id", "op-1", "--trust", env=env, cwd=repo).returncode == 0
-    sign_flow(repo, gk)
-    assert gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".",
-              cwd=repo).returncode == 0
-    assert gk("create-task-packet", WP, cwd=repo).returncode == 0
-    from govkit.demo import sample
-
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, gk)
     # Keys exist: locking without the operator's private key is refused.
     assert gk("lock", WP, env={"GOVKIT_KEY_DIR": str(tmp_path / "none")}, cwd=repo).returncode == 2
     assert gk("lock", WP, env=env, cwd=repo).returncode == 0

@@ -11,7 +11,7 @@ import pytest
 
 from govkit.demo import sample
 
-from support.orchkit import AUDIT, LOG, SIG, WP, ok, setup, sign_flow
+from support.orchkit import AUDIT, LOG, SIG, WP, filled_draft, ok, setup, sign_flow
 from support.repo import commit_all, git
 
 PKT = f".GOV/task_packets/{WP}.md"
@@ -21,11 +21,7 @@ REC = f".GOV/records/{WP}"
 def locked(repo: Path, gk) -> Path:
     """refine -> sign -> prepare -> create-task-packet -> fill -> govkit lock -> commit."""
     setup(repo)
-    sign_flow(repo, gk)
-    ok(gk("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(gk("create-task-packet", WP, cwd=repo))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    pkt = filled_draft(repo, gk)
     ok(gk("lock", WP, cwd=repo))
     commit_all(repo, f"docs: checkpoint packet+refinement [{WP}]")
     return pkt

@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from govkit.demo import sample
-
-from support.orchkit import SIG, WP, ok, setup, sign_flow
+from support.orchkit import SIG, WP, filled_draft, ok, setup
 from support.repo import CONFIG_HOME, ROOT, commit_all, init_repo, run_govkit
 
 mcp = pytest.importorskip("mcp")
@@ -31,11 +29,7 @@ def locked_repo(tmp_path_factory) -> Path:
     (repo / "README.md").write_text("test repo\n")
     commit_all(repo, "initial")
     setup(repo)
-    sign_flow(repo, run_govkit)
-    ok(run_govkit("record-prepare", WP, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
-    ok(run_govkit("create-task-packet", WP, cwd=repo))
-    pkt = repo / PKT
-    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    filled_draft(repo, run_govkit)
     ok(run_govkit("lock", WP, cwd=repo))
     commit_all(repo, f"docs: checkpoint packet+refinement [{WP}]")
     return repo

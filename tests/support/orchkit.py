@@ -106,11 +106,22 @@ def sign_flow(repo: Path, gk, wp: str = WP, sig: str = SIG) -> None:
     ok(gk("record-signature", wp, sig, cwd=repo))
 
 
-def full_flow(repo: Path, gk, wp: str = WP, sig: str = SIG, checkpoint: bool = True) -> None:
+def full_flow(repo: Path, gk, wp: str = WP, sig: str = SIG, checkpoint: bool = True,
+              env: dict | None = None) -> None:
+    """refine -> sign -> prepare -> create-task-packet (env: the operator's, e.g. their key dir)."""
     sign_flow(repo, gk, wp, sig)
     ok(gk("record-prepare", wp, "Coder-A", "--branch", "main", "--worktree-dir", ".", cwd=repo))
     args = ["create-task-packet", wp] + (["--checkpoint"] if checkpoint else [])
-    ok(gk(*args, cwd=repo))
+    ok(gk(*args, cwd=repo, env=env))
+
+
+def filled_draft(repo: Path, gk, wp: str = WP, checkpoint: bool = False,
+                 env: dict | None = None) -> Path:
+    """full_flow, then the packet's locked fields filled: ready for `govkit lock`."""
+    full_flow(repo, gk, wp, checkpoint=checkpoint, env=env)
+    pkt = repo / ".GOV" / "task_packets" / f"{wp}.md"
+    pkt.write_text(sample.fill_packet(pkt.read_text()))
+    return pkt
 
 
 def codes(proc) -> list[str]:
