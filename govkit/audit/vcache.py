@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 from pathlib import Path
 
 from govkit.util import canonjson
@@ -99,17 +98,10 @@ def save(trail: Path, key: bytes | None, chain: list[Path], spans: list[list],
         return
     # Atomic (rename) but not fsynced: a cache lost to a power cut costs one full walk, and a
     # torn or foreign one fails its MAC.
-    import tempfile
+    from govkit.errors import GovkitError
+    from govkit.store.atomic import atomic_write_bytes
 
-    dest = cache_path(trail)
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f"{NAME}.", suffix=".tmp", dir=str(dest.parent))
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, dest)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-    except OSError:
+        atomic_write_bytes(cache_path(trail), data, durable=False)
+    except (OSError, GovkitError):
         pass

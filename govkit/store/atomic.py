@@ -31,12 +31,14 @@ def new_file_mode() -> int:
 
 
 def atomic_write_bytes(path: Path | str, data: bytes, mode: int | None = None,
-                       sync_dir: bool = True, refuse_read_only: bool = True) -> None:
+                       sync_dir: bool = True, refuse_read_only: bool = True,
+                       durable: bool = True) -> None:
     """Write data to path via temp file + fsync + rename + dir fsync. Keeps an existing file's
     mode (or sets `mode`); a new file gets 0o666 less the umask (mkstemp's 0600 is only for the
     temp file). sync_dir=False leaves the directory fsync to a caller that writes many files
     (the loop's rollback syncs each directory once); refuse_read_only=False restores a file
-    whatever its mode (a rollback puts back what was there)."""
+    whatever its mode (a rollback puts back what was there); durable=False skips both fsyncs
+    for a cache, whose loss costs only time (the rename keeps it atomic)."""
     path = Path(path)
     parent = path.parent
     parent.mkdir(parents=True, exist_ok=True)
@@ -54,8 +56,9 @@ def atomic_write_bytes(path: Path | str, data: bytes, mode: int | None = None,
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.chmod(tmp, new_file_mode() if mode is None else mode)
         os.replace(tmp, path)
     except BaseException:
@@ -64,7 +67,7 @@ def atomic_write_bytes(path: Path | str, data: bytes, mode: int | None = None,
         except FileNotFoundError:
             pass
         raise
-    if sync_dir:
+    if sync_dir and durable:
         fsync_dir(parent)
 
 

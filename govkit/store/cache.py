@@ -65,15 +65,12 @@ class Cache:
 
     def put(self, k: str, value) -> None:
         path = self._path(k)
-        import tempfile  # only a miss writes (tempfile and its imports cost 2-4 ms)
+        from govkit.store.atomic import atomic_write_bytes  # only a miss writes
 
         try:
             payload = json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=str(path.parent))
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(_digest(k, payload) + "\n" + payload)
-            os.replace(tmp, path)
+            atomic_write_bytes(path, (_digest(k, payload) + "\n" + payload).encode("utf-8"),
+                               refuse_read_only=False, durable=False)
         except (OSError, ValueError, TypeError):
             return
         self._prune(path.parent)
