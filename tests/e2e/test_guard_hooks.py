@@ -291,3 +291,17 @@ def test_guard_stays_light(locked_repo, host, name, rc):
     assert len(mods) > 50  # the probe works
     assert not [m for m in mods if m.split(".")[0] in HEAVY], [m for m in mods if m.split(".")[0] in HEAVY]
     assert len(mods) < 250, len(mods)
+
+
+@pytest.mark.parametrize("host,name,rc", [("claude", "edit_in_scope", 0), ("claude", "write_out_of_scope", 2),
+                                          ("cursor", "cursor_shell_redirect", 2)])
+def test_guard_verdict_is_the_same_without_the_parse_cache(locked_repo, host, name, rc):
+    """On a runner (CI set) or with GOVKIT_NO_CACHE the guard parses the artifacts itself: slower
+    start, same verdict and message."""
+    warm = guard(locked_repo, name, "--host", host)
+    for var in ("CI", "GOVKIT_NO_CACHE"):
+        p = subprocess.run([sys.executable, "-m", "govkit", "guard", "--host", host], cwd=locked_repo,
+                           input=payload(name, locked_repo), capture_output=True, text=True,
+                           env={**os.environ, "PYTHONPATH": str(ROOT), var: "1"}, timeout=60)
+        assert (p.returncode, p.stdout, p.stderr) == (warm.returncode, warm.stdout, warm.stderr)
+        assert p.returncode == rc
