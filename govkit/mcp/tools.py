@@ -1,10 +1,11 @@
 """The tools and resources `govkit mcp` offers, by role, without the SDK: each tool runs one gate
 on a fresh Workspace and returns its Report, exactly what the CLI command renders.
 
-Least privilege: `coder` gets status, gate-check, pre-work, manifest, post-work and changeset
-check; `validator` adds the validator state machine steps it may take (present-report,
-acknowledge, append, status) and draft report; only `orchestrator` gets record-refinement,
-record-prepare, create-task-packet and stub create. No role gets record-signature, approve,
+Least privilege: `coder` gets status, gate-check, pre-work, manifest, post-work, changeset
+check and start (its own WP only); `validator` gets the coder's read-only tools plus the
+validator state machine steps it may take (present-report, acknowledge, append, status) and
+draft report; only `orchestrator` gets record-refinement, record-prepare, create-task-packet,
+reanchor and stub create. No role gets record-signature, approve,
 lock, amend, keys, `validator-gate commit` or `stub activate` (it signs): the operator runs
 those, with a key the agent never reaches (server.py hides GOVKIT_KEY_DIR)."""
 
@@ -137,6 +138,18 @@ def _create_task_packet(ws: Workspace, a: dict) -> Report:
                               requestor=a.get("requestor"), agent_id=a.get("agent_id"))
 
 
+def _start(ws: Workspace, a: dict) -> Report:
+    from govkit.actions.start import start
+
+    return start(ws, a["wp"])
+
+
+def _reanchor(ws: Workspace, a: dict) -> Report:
+    from govkit.actions.reanchor import reanchor
+
+    return reanchor(ws, a["wp"], commit_changes=not a.get("no_commit"))
+
+
 def _stub_create(ws: Workspace, a: dict) -> Report:
     from govkit.actions.stub import stub_create
 
@@ -164,6 +177,9 @@ TOOLS: tuple[Tool, ...] = (
          "worktree, range A..B or rev R).",
          _schema(wp=dict(_WP), range={**_S, "optional": True}, rev={**_S, "optional": True}),
          ALL, _post_work),
+    Tool("start", "start", "Start the locked, Ready for Dev WP in this worktree: Status In Progress, "
+         "board [IN_PROGRESS], a START record, committed as `[WP] chore: start`.",
+         _schema(wp=dict(_WP)), ("coder",), _start),
     Tool("changeset_check", "changeset check", "Validate a ChangeSet file for the WP (scope, paths, "
          "before_sha, patches); applies nothing.",
          _schema(wp=dict(_WP), file={**_S, "description": "Repository-relative ChangeSet file"}),
@@ -195,6 +211,10 @@ TOOLS: tuple[Tool, ...] = (
          _schema(wp=dict(_WP), checkpoint={**_B, "optional": True},
                  requestor={**_S, "optional": True}, agent_id={**_S, "optional": True}),
          ("orchestrator",), _create_task_packet),
+    Tool("reanchor", "reanchor", "After a spec bump: move a locked WP's refinement to the current "
+         "spec when every anchored excerpt is unchanged (REANCHOR record, no new signature); a "
+         "changed excerpt writes nothing and fails.",
+         _schema(wp=dict(_WP), no_commit={**_B, "optional": True}), ("orchestrator",), _reanchor),
     Tool("stub_create", "stub create", "Write a backlog stub and list it on the board.",
          _schema(wp=dict(_WP)), ("orchestrator",), _stub_create),
 )

@@ -11,13 +11,14 @@ from pathlib import Path
 import pytest
 
 from support.orchkit import SIG, WP, filled_draft, ok, setup
-from support.repo import CONFIG_HOME, ROOT, commit_all, init_repo, run_govkit
+from support.repo import CONFIG_HOME, ROOT, commit_all, git, init_repo, run_govkit
 
 mcp = pytest.importorskip("mcp")
 anyio = pytest.importorskip("anyio")
 
 PKT = f".GOV/task_packets/{WP}.md"
-CODER_TOOLS = {"status", "gate_check", "pre_work", "manifest", "post_work", "changeset_check"}
+CODER_TOOLS = {"status", "gate_check", "pre_work", "manifest", "post_work", "changeset_check",
+               "start"}
 NEVER = {"record_signature", "approve", "lock", "amend", "keys_init", "validator_commit",
          "validator_gate_commit", "stub_activate"}
 
@@ -65,13 +66,14 @@ def test_each_role_sees_only_its_tools(locked_repo):
     names = {role: session(locked_repo, role, _names)["result"]
              for role in ("coder", "validator", "orchestrator")}
     assert names["coder"] == CODER_TOOLS
-    assert CODER_TOOLS < names["validator"]
+    assert CODER_TOOLS - {"start"} < names["validator"]  # start is the coder's act alone
     assert {"validator_present_report", "validator_acknowledge", "validator_append",
             "draft_report"} <= names["validator"]
-    assert not {"record_refinement", "record_prepare", "create_task_packet",
-                "stub_create"} & names["validator"]
-    assert {"record_refinement", "record_prepare", "create_task_packet",
+    assert not {"record_refinement", "record_prepare", "create_task_packet", "reanchor",
+                "stub_create", "start"} & names["validator"]
+    assert {"record_refinement", "record_prepare", "create_task_packet", "reanchor",
             "stub_create"} <= names["orchestrator"]
+    assert "start" not in names["orchestrator"] and "reanchor" not in names["coder"]
     assert not {n for n in names["orchestrator"] if n.startswith("validator_present")}
     for role, tools in names.items():
         assert not tools & NEVER, role
@@ -163,3 +165,40 @@ def test_orchestrator_cannot_sign_and_coder_is_bound(locked_repo):
 
     bound = session(locked_repo, "coder", coder, "--wp", WP)["result"]
     assert bound.is_error and f"bound to {WP}" in bound.content[0].text
+
+
+def test_orchestrator_reanchors_after_a_spec_bump(tmp_path):
+    """A spec bump that moves the anchored lines: the orchestrator's `reanchor` tool moves the
+    locked refinement (REANCHOR record, one commit) and pre-work passes again; a coder server
+    has no such tool."""
+    from govkit.demo.sample import spec_text
+    from govkit.model.scaffold import pointer_text
+
+    repo = init_repo(tmp_path / "repo")
+    (repo / "README.md").write_text("test repo\n")
+    commit_all(repo, "initial")
+    setup(repo)
+    filled_draft(repo, run_govkit)
+    ok(run_govkit("lock", WP, cwd=repo))
+    commit_all(repo, f"docs: lock packet [{WP}]")
+    lines = spec_text().split("\n")
+    new = "Project_Master_Spec_v01.002.md"
+    (repo / new).write_text("\n".join(lines[:1] + ["", "Preface added."] + lines[1:]))
+    (repo / ".GOV/roles_shared/SPEC_CURRENT.md").write_text(pointer_text(new))
+    commit_all(repo, "spec v01.002")
+
+    async def walk(client):
+        async def gate(name):
+            return (await client.call_tool(name, {"wp": WP})).structured_content
+        return await gate("pre_work"), await gate("reanchor"), await gate("pre_work")
+
+    before, moved, after = session(repo, "orchestrator", walk)["result"]
+    assert before["verdict"] == "FAIL" and "GK-REF-SPEC-SHA1" in {f["code"] for f in before["findings"]}
+    assert moved["verdict"] == "PASS", moved
+    assert after["verdict"] == "PASS", after
+    records = sorted(p.name for p in (repo / ".GOV" / "records" / WP).iterdir())
+    assert any("REANCHOR" in n for n in records), records
+    assert git(repo, "status", "--porcelain").strip() == ""  # the tool committed what it wrote
+
+    coder = session(repo, "coder", lambda c: c.call_tool("reanchor", {"wp": WP}), "--wp", WP)
+    assert coder["result"].is_error and "no tool 'reanchor' for role coder" in coder["result"].content[0].text

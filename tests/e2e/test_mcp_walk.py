@@ -24,7 +24,7 @@ pytest.importorskip("mcp")
 PKT = f".GOV/task_packets/{WP}.md"
 ORCH_TOOLS = {"status", "gate_check", "pre_work", "manifest", "post_work", "refinement_check",
               "validator_status", "record_refinement", "record_prepare", "create_task_packet",
-              "stub_create"}
+              "reanchor", "stub_create"}
 VALIDATOR_ONLY = {"validator_present_report", "validator_acknowledge", "validator_append",
                   "draft_report"}
 TEST_CODE = "import sys; sys.path.insert(0, 'src'); import app; assert app.rule()"
@@ -74,7 +74,11 @@ def test_one_wp_three_agents(tmp_path):
     assert verdict(prepared) == verdict(created) == verdict(checked) == "PASS"
     assert (repo / PKT).is_file()
     # the packet is filled, checked and locked by the operator, then committed
-    (repo / PKT).write_text(sample.fill_packet((repo / PKT).read_text()))
+    # the coder's claims are under the lock: the orchestrator names them before it
+    text = sample.fill_packet((repo / PKT).read_text())
+    for field, value in (("CODER_MODEL", "test-model-1"), ("CODER_REASONING_STRENGTH", "HIGH")):
+        text = text.replace(f"- {field}: <unclaimed>", f"- {field}: {value}")
+    (repo / PKT).write_text(text)
     ok(run_govkit("lock", WP, cwd=repo))
     commit_all(repo, f"docs: fill and lock packet [{WP}]")
 
@@ -82,12 +86,15 @@ def test_one_wp_three_agents(tmp_path):
     async def coder_start(client):
         tools = {t.name for t in (await client.list_tools()).tools}
         packet = (await client.read_resource(f"govkit://packet/{WP}")).contents[0].text
-        return tools, packet, await call(client, "pre_work", wp=WP)
+        return tools, packet, await call(client, "start", wp=WP), await call(client, "pre_work", wp=WP)
 
     got = session(repo, "coder", coder_start)
-    tools, packet, pre = got["result"]
+    tools, packet, started, pre = got["result"]
     assert tools == CODER_TOOLS and f"bound to {WP}" in got["init"].instructions
+    assert verdict(started) == "PASS", started.content[0].text
     assert "src/app.py" in packet and verdict(pre) == "PASS"
+    assert "- **Status:** In Progress" in (repo / PKT).read_text()
+    assert git(repo, "log", "-1", "--format=%s").strip() == f"[{WP}] chore: start"
 
     # the operator approves the skeleton; the coder edits inside the scope (the guard agrees)
     text = (repo / PKT).read_text()
@@ -134,7 +141,7 @@ def test_one_wp_three_agents(tmp_path):
     draft = repo / f".GOV/reports/{WP}.draft.md"
 
     r = session(repo, "validator", validator)["result"]
-    assert r["tools"] == CODER_TOOLS | {"refinement_check", "validator_status"} | VALIDATOR_ONLY
+    assert r["tools"] == CODER_TOOLS - {"start"} | {"refinement_check", "validator_status"} | VALIDATOR_ONLY
     for name in ("pre_work", "post_work", "draft_report", "validator_present_report",
                  "validator_acknowledge", "validator_append"):
         assert verdict(r[name]) == "PASS", (name, r[name].content[0].text)
