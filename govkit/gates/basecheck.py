@@ -119,7 +119,7 @@ def check_base(ws: Workspace, base_ref: str, report: Report, only_wp: str | None
                              f"after it was written (records are only ever added)"
                              f"{named(commit, base)}", ch.path, None, FIX)
     for wp in touched:
-        _check_wp(ws, wp, base, head, hist, report, skip_lock=only_wp is not None)
+        _check_wp(ws, wp, base, head, hist, report)
 
 
 def _frozen(hist: History, kinds: Kinds, kind: str, path: str, strict_sev: bool,
@@ -152,8 +152,18 @@ def record_edits(ws: Workspace, base: str, head: str, records_dir: str, report: 
                              f"after it was written{named(commit, base)}", c.path, None, FIX)
 
 
-def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, report: Report,
-              skip_lock: bool) -> None:
+def _add_named(report: Report, f) -> None:
+    """Add a lock finding; post-work has already reported it without the commit's name (its
+    own lock check knows no range), so that one is replaced, in place."""
+    for i, old in enumerate(report.findings):
+        if (old.code, old.path, old.line) == (f.code, f.path, f.line) and \
+                f.message.startswith(old.message):
+            report.findings[i] = f
+            return
+    report.findings.append(f)
+
+
+def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, report: Report) -> None:
     from govkit.gates.baselocks import check_range_records
     from govkit.gates.basewalk import drift_blame
     from govkit.gates.lock import check_lock, current_lock, load_records, records_dir
@@ -178,7 +188,7 @@ def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, repor
                      f"{named(gone, base)}", lock_base.path, None,
                      f"restore {d} from {base[:12]}")
     pkt_rel = ws.packet_rel(wp)
-    if not skip_lock and ws.abs(pkt_rel).is_file():
+    if ws.abs(pkt_rel).is_file():
         if lock_head is not None and lock_base is not None and lock_head.seq > lock_base.seq:
             report.info("GK-CUSTODY-RELOCK", f"{wp} was re-locked in the range "
                         f"({posixpath.basename(lock_head.path)})"
@@ -189,7 +199,7 @@ def _check_wp(ws: Workspace, wp: str, base: str, head: str, hist: History, repor
         for f in sub.findings:  # a record the range made is named by the commit that made it
             made = hist.added_by(f.path) if f.code != "GK-LOCK-DRIFT" and f.path and \
                 f.path.startswith(d) else None
-            report.findings.append(f._replace(message=f.message + named(made, base)))
+            _add_named(report, f._replace(message=f.message + named(made, base)))
     check_range_records(ws, wp, hist, at_base, at_head, report)
     _check_witness(ws, wp, hist, head, at_base, at_head, report)
 

@@ -57,6 +57,28 @@ def test_drift_names_the_commit_that_widened_the_scope(repo, gk):
     assert "GK-CUSTODY-WHERE" not in {f["code"] for f in found}
 
 
+
+def test_post_work_base_names_the_drift_commit_once(repo, gk):
+    """`post-work WP --base REF` reports the drift once, named like ci's (its own lock check,
+    which knows no range, is replaced by the named finding, not repeated)."""
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    replace(pkt, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
+    c1 = commit_all(repo, "status")
+    replace(pkt, "  - src/app.py\n", "  - src/**\n")
+    c2 = commit_all(repo, "widen the scope")
+    p = gk("post-work", WP, "--json", "--base", ref, cwd=repo)
+    assert p.returncode == 1, p.stdout + p.stderr
+    found = json.loads(p.stdout)["findings"]
+    drift = [f for f in found if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1 and "'SCOPE'" in drift[0]["message"], found
+    only_names(drift, c2, [c1])
+    # without --base there is no range to blame: the same finding, unnamed
+    plain = [f for f in json.loads(gk("post-work", WP, "--json", cwd=repo).stdout)["findings"]
+             if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(plain) == 1 and c2[:12] not in plain[0]["message"]
+    assert drift[0]["message"].startswith(plain[0]["message"])
+
 def test_drift_repaired_in_the_range_is_not_a_finding_and_a_second_one_is_named(repo, gk):
     pkt = locked(repo, gk)
     ref = head(repo)
