@@ -40,13 +40,18 @@ def only_names(findings: list[dict], culprit: str, others: list[str]) -> None:
         assert not any(o[:12] in f["message"] for o in others), f["message"]
 
 
-def test_drift_names_the_commit_that_widened_the_scope(repo, gk):
+def widened(repo, gk) -> tuple:
+    """A locked WP, then two commits: a coder field (allowed), the scope widened (the break)."""
     pkt = locked(repo, gk)
     ref = head(repo)
     replace(pkt, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
     c1 = commit_all(repo, "status")
     replace(pkt, "  - src/app.py\n", "  - src/**\n")
-    c2 = commit_all(repo, "widen the scope")
+    return pkt, ref, c1, commit_all(repo, "widen the scope")
+
+
+def test_drift_names_the_commit_that_widened_the_scope(repo, gk):
+    pkt, ref, c1, c2 = widened(repo, gk)
     replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
     c3 = commit_all(repo, "evidence")
     found = ci(gk, repo, ref)
@@ -61,12 +66,7 @@ def test_drift_names_the_commit_that_widened_the_scope(repo, gk):
 def test_post_work_base_names_the_drift_commit_once(repo, gk):
     """`post-work WP --base REF` reports the drift once, named like ci's (its own lock check,
     which knows no range, is replaced by the named finding, not repeated)."""
-    pkt = locked(repo, gk)
-    ref = head(repo)
-    replace(pkt, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
-    c1 = commit_all(repo, "status")
-    replace(pkt, "  - src/app.py\n", "  - src/**\n")
-    c2 = commit_all(repo, "widen the scope")
+    _, ref, c1, c2 = widened(repo, gk)
     p = gk("post-work", WP, "--json", "--base", ref, cwd=repo)
     assert p.returncode == 1, p.stdout + p.stderr
     found = json.loads(p.stdout)["findings"]

@@ -25,8 +25,12 @@ NEVER = {"record_signature", "approve", "lock", "amend", "keys_init", "validator
 
 @pytest.fixture(scope="module")
 def locked_repo(tmp_path_factory) -> Path:
+    return make_locked(tmp_path_factory.mktemp("mcp") / "repo")
+
+
+def make_locked(path: Path) -> Path:
     """refine -> sign -> prepare -> create-task-packet -> fill -> govkit lock -> commit."""
-    repo = init_repo(tmp_path_factory.mktemp("mcp") / "repo")
+    repo = init_repo(path)
     (repo / "README.md").write_text("test repo\n")
     commit_all(repo, "initial")
     setup(repo)
@@ -174,13 +178,7 @@ def test_orchestrator_reanchors_after_a_spec_bump(tmp_path):
     from govkit.demo.sample import spec_text
     from govkit.model.scaffold import pointer_text
 
-    repo = init_repo(tmp_path / "repo")
-    (repo / "README.md").write_text("test repo\n")
-    commit_all(repo, "initial")
-    setup(repo)
-    filled_draft(repo, run_govkit)
-    ok(run_govkit("lock", WP, cwd=repo))
-    commit_all(repo, f"docs: lock packet [{WP}]")
+    repo = make_locked(tmp_path / "repo")
     lines = spec_text().split("\n")
     new = "Project_Master_Spec_v01.002.md"
     (repo / new).write_text("\n".join(lines[:1] + ["", "Preface added."] + lines[1:]))
