@@ -107,7 +107,7 @@ def check_base(ws: Workspace, base_ref: str, report: Report, only_wp: str | None
             continue        # the walk below names each commit that changed the record
         if hit:
             who = hist.file_culprit(c.path, lambda new, old_too, k=kind, p=c.path: rule_problem(
-                k, hist.at_base(p), new, old_too, new is None) is not None)
+                k, hist.at_base(p), new, old_too, new is None) is not None) or hist.merge_for(c.path)
             report.error(hit[0], f"{c.path}: {hit[1]}{named(who, base)}", c.path, None, FIX)
     # Records are only ever added: every commit that changed or removed one is named, also
     # when a later commit put it back (the net change hides that).

@@ -28,6 +28,7 @@ class Commit(NamedTuple):
     sha: str
     subject: str
     changes: list[Change]
+    merge: bool = False
 
 
 def range_log(ws: Workspace, base: str, head: str, paths: list[str]) -> list[Commit]:
@@ -71,7 +72,8 @@ class History:
     """The range's commits and the bytes of every governance file at REF and after each change."""
 
     def __init__(self, ws: Workspace, base: str, log: list[Commit], net: list[Change]):
-        self.base, self.log = base, log
+        self.base, self.log, self._ws = base, log, ws
+        self._net = {c.path: c for c in net}
         every = [c for commit in log for c in commit.changes] + net
         specs = [f"{base}:{p}" for p in sorted({c.path for c in every})]
         specs += [c.new for c in every if c.new != ZERO_SHA]
@@ -85,6 +87,19 @@ class History:
 
     def blob(self, change: Change) -> bytes | None:
         return None if change.new == ZERO_SHA else self._blobs.get(change.new)
+
+    def at_head(self, path: str) -> bytes | None:
+        c = self._net.get(path)
+        return self.blob(c) if c is not None else self.at_base(path)
+
+    def merge_for(self, path: str) -> Commit | None:
+        """The newest merge in the range whose result for `path` is in none of its parents (a
+        change made while resolving it, which the walk of non-merge commits cannot see). One
+        git call, made only for a finding no walked commit explains."""
+        out = self._ws.git.run("log", "--merges", "-1", "--format=%H %s",
+                               f"{self.base}..HEAD", "--", path).stdout
+        sha, _, subject = out.decode("utf-8", "replace").strip().partition(" ")
+        return Commit(sha, subject, [], merge=True) if sha else None
 
     def steps(self, match: Callable[[str], bool]) -> Iterable[tuple[Commit, list[Change]]]:
         """(commit, its changes of matching paths) for each commit that changed one."""
@@ -129,7 +144,8 @@ def named(commit: Commit | None, base: str) -> str:
         return ""
     if commit is AT_BASE:
         return f" (already so at REF {base[:12]})"
-    return f" (commit {commit.sha[:12]} '{commit.subject[:60]}')"
+    kind = "merge commit" if commit.merge else "commit"
+    return f" ({kind} {commit.sha[:12]} '{commit.subject[:60]}')"
 
 
 def drift_blame(hist: History, pkt_rel: str, records_dir: str,
@@ -174,7 +190,10 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
             walk()
         i = len(steps) - 1
         if section not in drifted(i):
-            return " (in the work tree, not committed)"
+            committed = hist.at_head(pkt_rel)
+            merge = hist.merge_for(pkt_rel) if committed != steps[i][2] and \
+                section in _drifted(steps[i][1], committed, pkt_rel) else None
+            return named(merge, hist.base) if merge else " (in the work tree, not committed)"
         while i > 0 and section in drifted(i - 1):
             i -= 1
         return named(steps[i][0], hist.base)

@@ -356,3 +356,43 @@ def test_lock_record_removed_in_commit_2_of_3(repo, gk):
              if f["code"] in ("GK-CUSTODY-LOCK", "GK-GOV-RECORD-EDIT")]
     assert {f["code"] for f in found} == {"GK-CUSTODY-LOCK", "GK-GOV-RECORD-EDIT"}, found
     only_names(found, c2, [c1, c3])
+
+
+def test_drift_made_in_a_merge_resolution_names_the_merge(repo, gk):
+    """A change made only while resolving a merge is in no walked commit: the finding names the
+    merge commit (not "in the work tree"), and a file rule does the same."""
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    git(repo, "checkout", "-q", "-b", "side")
+    (repo / "side.txt").write_text("side\n")
+    side = commit_all(repo, "side work")
+    git(repo, "checkout", "-q", "main")
+    (repo / "main.txt").write_text("main\n")
+    ours = commit_all(repo, "main work")
+    git(repo, "merge", "-q", "--no-ff", "--no-commit", "side")
+    replace(pkt, "  - src/app.py\n", "  - src/**\n")          # the evil part of the merge
+    data = json.loads((repo / LOG).read_text())
+    data["gate_logs"][0], data["gate_logs"][1] = data["gate_logs"][1], data["gate_logs"][0]
+    (repo / LOG).write_text(json.dumps(data, indent=2))        # and a log rewritten
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "Merge branch 'side'")
+    merge = head(repo)
+    found = ci(gk, repo, ref)
+    drift = [f for f in found if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1, found
+    only_names(drift, merge, [ref, side, ours])
+    assert "work tree" not in drift[0]["message"] and "merge" in drift[0]["message"]
+    rewrite = [f for f in found if f["code"] == "GK-GOV-LOG-REWRITE"]
+    assert rewrite, found
+    only_names(rewrite, merge, [ref, side, ours])
+
+
+def test_uncommitted_drift_is_said_to_be_in_the_work_tree(repo, gk):
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    replace(pkt, "- Current WP_STATUS: <fill>", "- Current WP_STATUS: coding")
+    c1 = commit_all(repo, "status")
+    replace(pkt, "  - src/app.py\n", "  - src/**\n")          # not committed
+    drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1 and drift[0]["message"].endswith("(in the work tree, not committed)")
+    assert c1[:12] not in drift[0]["message"]
