@@ -40,7 +40,8 @@ def excerpts(ws: Workspace, ref_rel: str) -> list[dict]:
 
 def build_input(ws: Workspace, wp: str, feedback: str | None = None) -> tuple[dict, list[str]]:
     """The coder's facts (INPUT JSON) and the notes on what was cut to fit the budget."""
-    from govkit.agents.context import blob_sha, packet_facts, scoped_files, tokens_of
+    from govkit.agents.context import packet_facts, scoped_files, tokens_of
+    from govkit.util.bytes import blob_id
 
     facts = packet_facts(ws, wp)
     budget = int(ws.config.get("llm").get("token_budget", 12000))
@@ -60,7 +61,7 @@ def build_input(ws: Workspace, wp: str, feedback: str | None = None) -> tuple[di
         except UnicodeDecodeError:
             data["cut"].append(f"{rel}: binary, not shown")
             continue
-        files.append({"path": rel, "before_sha": blob_sha(raw), "content": text})
+        files.append({"path": rel, "before_sha": blob_id(raw), "content": text})
     notes = []
     total = used + sum(tokens_of(f["content"]) + 20 for f in files)
     for f in sorted(files, key=lambda f: (-len(f["content"]), f["path"])):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, NamedTuple
 
 from govkit.util.globs import matches
@@ -52,11 +51,6 @@ def scoped_files(ws: Workspace, facts: PacketFacts) -> list[str]:
     listed = ws.git.out("ls-files", "-z").split("\0")
     return sorted(p for p in listed if p and not p.startswith(gov)
                   and in_scope(p, facts.in_scope, facts.out_scope))
-
-
-def blob_sha(data: bytes) -> str:
-    """git's blob id of data (what `git hash-object` prints)."""
-    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def tokens_of(text: str) -> int:

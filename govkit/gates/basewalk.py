@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from govkit.util.bytes import ZERO_SHA
+from govkit.util.bytes import ZERO_SHA, blob_id
 from govkit.vcs.git import cat_blobs
 
 if TYPE_CHECKING:
@@ -92,12 +92,21 @@ class History:
         c = self._net.get(path)
         return self.blob(c) if c is not None else self.at_base(path)
 
-    def merge_for(self, path: str) -> Commit | None:
-        """The newest merge in the range whose result for `path` is in none of its parents (a
+    def old_blob(self, change: Change) -> bytes | None:
+        """The bytes before a change (its parent's version); read only when a merge came
+        between two walked commits."""
+        if change.old == ZERO_SHA:
+            return None
+        if change.old not in self._blobs:
+            self._blobs.update(cat_blobs(self._ws.git, [change.old]))
+        return self._blobs.get(change.old)
+
+    def merge_for(self, path: str, upto: str = "HEAD") -> Commit | None:
+        """The newest merge in base..upto whose result for `path` is in none of its parents (a
         change made while resolving it, which the walk of non-merge commits cannot see). One
-        git call, made only for a finding no walked commit explains."""
+        git call, made only when the walk meets such a change."""
         out = self._ws.git.run("log", "--merges", "-1", "--format=%H %s",
-                               f"{self.base}..HEAD", "--", path).stdout
+                               f"{self.base}..{upto}", "--", path).stdout
         sha, _, subject = out.decode("utf-8", "replace").strip().partition(" ")
         return Commit(sha, subject, [], merge=True) if sha else None
 
@@ -164,11 +173,18 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
         d = records_dir.rstrip("/") + "/"
         recs = {r.path: r for r in at_base}
         pkt = hist.at_base(pkt_rel)
+        pkt_id = blob_id(pkt) if pkt is not None else ZERO_SHA
         steps.append((AT_BASE, current_lock(at_base), pkt))
         for commit, hits in hist.steps(lambda p: p == pkt_rel or p.startswith(d)):
             for c in hits:
+                if c.path == pkt_rel and c.old != pkt_id and c.old != blob_id(pkt or b"", len(c.old)):
+                    # the packet this commit started from is not the last one walked: a merge
+                    # resolution (or another branch) came between; judge that state as the merge's
+                    merge = hist.merge_for(pkt_rel, commit.sha)
+                    if merge is not None:
+                        steps.append((merge, steps[-1][1], hist.old_blob(c)))
                 if c.path == pkt_rel:
-                    pkt = hist.blob(c)
+                    pkt, pkt_id = hist.blob(c), c.new
                 elif c.status == "D":
                     recs.pop(c.path, None)
                 else:
@@ -191,9 +207,13 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
         i = len(steps) - 1
         if section not in drifted(i):
             committed = hist.at_head(pkt_rel)
-            merge = hist.merge_for(pkt_rel) if committed != steps[i][2] and \
-                section in _drifted(steps[i][1], committed, pkt_rel) else None
-            return named(merge, hist.base) if merge else " (in the work tree, not committed)"
+            if committed == steps[i][2] or section not in _drifted(steps[i][1], committed, pkt_rel):
+                return " (in the work tree, not committed)"
+            # HEAD's packet came out of a merge: the walked commit (on one of its branches)
+            # that drifted last, else the merge's own resolution
+            i = next((j for j in range(i - 1, 0, -1) if section in drifted(j)), 0)
+            if i == 0 and section not in drifted(0):
+                return named(hist.merge_for(pkt_rel), hist.base)
         while i > 0 and section in drifted(i - 1):
             i -= 1
         return named(steps[i][0], hist.base)

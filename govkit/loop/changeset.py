@@ -8,7 +8,6 @@ Patches go through git itself, in a scratch directory outside the repository: `g
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import stat
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from govkit.errors import GovkitError
 from govkit.result import Report
+from govkit.util.bytes import blob_id
 from govkit.util.globs import any_match
 from govkit.util.paths import is_absolute_like
 
@@ -38,13 +38,6 @@ class Scope(NamedTuple):
     inside: list[str]
     outside: list[str]
     source: str          # "lock" or "packet"
-
-
-def blob_id(data: bytes, hexlen: int = 40) -> str:
-    """The git blob id of data (what `git hash-object` prints without filters)."""
-    head = b"blob %d\0" % len(data)
-    h = hashlib.sha256 if hexlen == 64 else hashlib.sha1
-    return h(head + data).hexdigest()
 
 
 def load(ws: Workspace, file: str) -> tuple[dict | None, bytes]:

@@ -19,3 +19,12 @@ def line_count(data: bytes | None) -> int:
         return 0
     n = data.count(b"\n")
     return n if data.endswith(b"\n") else n + 1
+
+
+def blob_id(data: bytes, hexlen: int = 40) -> str:
+    """The git blob id of data (what `git hash-object` prints without filters); hexlen 64 for a
+    SHA-256 repository."""
+    import hashlib
+
+    h = hashlib.sha256 if hexlen == 64 else hashlib.sha1
+    return h(b"blob %d\0" % len(data) + data).hexdigest()

@@ -385,6 +385,13 @@ def test_drift_made_in_a_merge_resolution_names_the_merge(repo, gk):
     rewrite = [f for f in found if f["code"] == "GK-GOV-LOG-REWRITE"]
     assert rewrite, found
     only_names(rewrite, merge, [ref, side, ours])
+    # a later commit that edits the packet (a coder field) carries the merge's change: the
+    # drift is still the merge's
+    replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
+    later = commit_all(repo, "evidence")
+    drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1
+    only_names(drift, merge, [ref, side, ours, later])
 
 
 def test_uncommitted_drift_is_said_to_be_in_the_work_tree(repo, gk):
@@ -396,3 +403,21 @@ def test_uncommitted_drift_is_said_to_be_in_the_work_tree(repo, gk):
     drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
     assert len(drift) == 1 and drift[0]["message"].endswith("(in the work tree, not committed)")
     assert c1[:12] not in drift[0]["message"]
+
+
+def test_drift_on_one_branch_of_a_clean_merge_names_that_branchs_commit(repo, gk):
+    """Two branches edit the packet: one widens the scope, the other fills a coder field; the
+    clean merge of both is no one's drift but the widening commit's."""
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    git(repo, "checkout", "-q", "-b", "side")
+    replace(pkt, "  - src/app.py\n", "  - src/**\n")
+    widen = commit_all(repo, "widen the scope")
+    git(repo, "checkout", "-q", "main")
+    replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
+    ours = commit_all(repo, "evidence")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side")
+    merge = head(repo)
+    drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1, drift
+    only_names(drift, widen, [ref, ours, merge])

@@ -9,11 +9,12 @@ import time
 
 import pytest
 
-from govkit.loop.changeset import blob_id, path_problem
+from govkit.loop.changeset import path_problem
 from govkit.loop.phases import PHASES, PhaseOrderError, PhaseTracker
 from govkit.loop.run import Options, Run
 from govkit.loop.tests import run_command, runnable
 from govkit.result import Report
+from govkit.util.bytes import blob_id
 from govkit.workspace import Workspace
 
 
