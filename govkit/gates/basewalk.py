@@ -204,18 +204,26 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
     def blame(section: str) -> str:
         if not steps:
             walk()
+
+        def _from_branch(before: int) -> int | None:
+            """A merge's result drifted: the last walked step before it that drifted too (a
+            commit on one of the merged branches), else None (the merge's own resolution)."""
+            return next((j for j in range(before - 1, -1, -1) if section in drifted(j)), None)
+
         i = len(steps) - 1
         if section not in drifted(i):
             committed = hist.at_head(pkt_rel)
             if committed == steps[i][2] or section not in _drifted(steps[i][1], committed, pkt_rel):
                 return " (in the work tree, not committed)"
-            # HEAD's packet came out of a merge: the walked commit (on one of its branches)
-            # that drifted last, else the merge's own resolution
-            i = next((j for j in range(i - 1, 0, -1) if section in drifted(j)), 0)
-            if i == 0 and section not in drifted(0):
+            i = _from_branch(i + 1)
+            if i is None:
                 return named(hist.merge_for(pkt_rel), hist.base)
         while i > 0 and section in drifted(i - 1):
             i -= 1
+        if steps[i][0].merge:   # a merge brought it in: from a branch's commit, if one drifted
+            i = _from_branch(i) or i
+            while i > 0 and section in drifted(i - 1):
+                i -= 1
         return named(steps[i][0], hist.base)
 
     return blame

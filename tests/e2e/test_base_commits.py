@@ -421,3 +421,23 @@ def test_drift_on_one_branch_of_a_clean_merge_names_that_branchs_commit(repo, gk
     drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
     assert len(drift) == 1, drift
     only_names(drift, widen, [ref, ours, merge])
+
+
+def test_drift_merged_in_then_carried_names_the_branchs_commit(repo, gk):
+    """The widening branch is merged into a main that changed the packet too, and main goes on
+    editing the packet: neither the clean merge nor the later commit is the culprit."""
+    pkt = locked(repo, gk)
+    ref = head(repo)
+    git(repo, "checkout", "-q", "-b", "side")
+    replace(pkt, "  - src/app.py\n", "  - src/**\n")
+    widen = commit_all(repo, "widen the scope")
+    git(repo, "checkout", "-q", "main")
+    replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
+    ours = commit_all(repo, "evidence")
+    git(repo, "merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side")
+    merge = head(repo)
+    replace(pkt, "- EXIT_CODE: <int>", "- EXIT_CODE: 0")
+    later = commit_all(repo, "exit code")
+    drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
+    assert len(drift) == 1, drift
+    only_names(drift, widen, [ref, ours, merge, later])
