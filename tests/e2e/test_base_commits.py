@@ -405,9 +405,11 @@ def test_uncommitted_drift_is_said_to_be_in_the_work_tree(repo, gk):
     assert c1[:12] not in drift[0]["message"]
 
 
-def test_drift_on_one_branch_of_a_clean_merge_names_that_branchs_commit(repo, gk):
-    """Two branches edit the packet: one widens the scope, the other fills a coder field; the
-    clean merge of both is no one's drift but the widening commit's."""
+@pytest.mark.parametrize("carried", [False, True], ids=["at-head", "carried-by-a-later-commit"])
+def test_drift_a_clean_merge_brought_in_names_the_branchs_commit(repo, gk, carried):
+    """One branch widens the scope, main fills a coder field, a clean merge joins them (and,
+    carried, main goes on editing the packet): neither the merge nor a later commit is the
+    culprit, the widening commit is."""
     pkt = locked(repo, gk)
     ref = head(repo)
     git(repo, "checkout", "-q", "-b", "side")
@@ -415,29 +417,12 @@ def test_drift_on_one_branch_of_a_clean_merge_names_that_branchs_commit(repo, gk
     widen = commit_all(repo, "widen the scope")
     git(repo, "checkout", "-q", "main")
     replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
-    ours = commit_all(repo, "evidence")
+    others = [ref, commit_all(repo, "evidence")]
     git(repo, "merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side")
-    merge = head(repo)
+    others.append(head(repo))
+    if carried:
+        replace(pkt, "- EXIT_CODE: <int>", "- EXIT_CODE: 0")
+        others.append(commit_all(repo, "exit code"))
     drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
     assert len(drift) == 1, drift
-    only_names(drift, widen, [ref, ours, merge])
-
-
-def test_drift_merged_in_then_carried_names_the_branchs_commit(repo, gk):
-    """The widening branch is merged into a main that changed the packet too, and main goes on
-    editing the packet: neither the clean merge nor the later commit is the culprit."""
-    pkt = locked(repo, gk)
-    ref = head(repo)
-    git(repo, "checkout", "-q", "-b", "side")
-    replace(pkt, "  - src/app.py\n", "  - src/**\n")
-    widen = commit_all(repo, "widen the scope")
-    git(repo, "checkout", "-q", "main")
-    replace(pkt, "- COMMAND: <paste>", "- COMMAND: python -m pytest")
-    ours = commit_all(repo, "evidence")
-    git(repo, "merge", "-q", "--no-ff", "-m", "Merge branch 'side'", "side")
-    merge = head(repo)
-    replace(pkt, "- EXIT_CODE: <int>", "- EXIT_CODE: 0")
-    later = commit_all(repo, "exit code")
-    drift = [f for f in ci(gk, repo, ref) if f["code"] == "GK-LOCK-DRIFT"]
-    assert len(drift) == 1, drift
-    only_names(drift, widen, [ref, ours, merge, later])
+    only_names(drift, widen, others)
