@@ -173,11 +173,11 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
         d = records_dir.rstrip("/") + "/"
         recs = {r.path: r for r in at_base}
         pkt = hist.at_base(pkt_rel)
-        pkt_id = blob_id(pkt) if pkt is not None else ZERO_SHA
+        pkt_id = None if pkt is not None else ZERO_SHA   # None: REF's bytes, hashed when needed
         steps.append((AT_BASE, current_lock(at_base), pkt))
         for commit, hits in hist.steps(lambda p: p == pkt_rel or p.startswith(d)):
             for c in hits:
-                if c.path == pkt_rel and c.old != pkt_id and c.old != blob_id(pkt or b"", len(c.old)):
+                if c.path == pkt_rel and c.old != (pkt_id or blob_id(pkt or b"", len(c.old))):
                     # the packet this commit started from is not the last one walked: a merge
                     # resolution (or another branch) came between; judge that state as the merge's
                     merge = hist.merge_for(pkt_rel, commit.sha)
@@ -205,25 +205,30 @@ def drift_blame(hist: History, pkt_rel: str, records_dir: str,
         if not steps:
             walk()
 
-        def _from_branch(before: int) -> int | None:
-            """A merge's result drifted: the last walked step before it that drifted too (a
-            commit on one of the merged branches), else None (the merge's own resolution)."""
+        def last_drifted(before: int) -> int | None:
             return next((j for j in range(before - 1, -1, -1) if section in drifted(j)), None)
 
-        i = len(steps) - 1
-        if section not in drifted(i):
-            committed = hist.at_head(pkt_rel)
-            if committed == steps[i][2] or section not in _drifted(steps[i][1], committed, pkt_rel):
-                return " (in the work tree, not committed)"
-            i = _from_branch(i + 1)
-            if i is None:
-                return named(hist.merge_for(pkt_rel), hist.base)
-        while i > 0 and section in drifted(i - 1):
-            i -= 1
-        if steps[i][0].merge:   # a merge brought it in: from a branch's commit, if one drifted
-            i = _from_branch(i) or i
+        def run_start(i: int) -> int:
             while i > 0 and section in drifted(i - 1):
                 i -= 1
+            return i
+
+        last = len(steps) - 1
+        if section in drifted(last):
+            i = run_start(last)
+        else:
+            committed = hist.at_head(pkt_rel)
+            if committed == steps[last][2] or section not in _drifted(steps[last][1], committed,
+                                                                     pkt_rel):
+                return " (in the work tree, not committed)"
+            found = last_drifted(len(steps))   # HEAD's packet is a merge's result
+            if found is None:
+                return named(hist.merge_for(pkt_rel), hist.base)
+            i = run_start(found)
+        if steps[i][0].merge:   # a merge brought it in: a branch's commit made it, if one drifted
+            found = last_drifted(i)
+            if found is not None:
+                i = run_start(found)
         return named(steps[i][0], hist.base)
 
     return blame

@@ -5,9 +5,9 @@ Least privilege: `coder` gets status, gate-check, pre-work, manifest, post-work,
 check and start (its own WP only); `validator` gets the coder's read-only tools plus the
 validator state machine steps it may take (present-report, acknowledge, append, status) and
 draft report; only `orchestrator` gets record-refinement, record-prepare, create-task-packet,
-reanchor and stub create. No role gets record-signature, approve,
-lock, amend, keys, `validator-gate commit` or `stub activate` (it signs): the operator runs
-those, with a key the agent never reaches (server.py hides GOVKIT_KEY_DIR)."""
+reanchor and stub create. No role gets record-signature, approve, lock, amend, keys,
+`validator-gate commit` or `stub activate` (it signs): the operator runs those, with a key the
+agent never reaches (server.py hides GOVKIT_KEY_DIR)."""
 
 from __future__ import annotations
 
