@@ -16,7 +16,7 @@ from test_mcp_server import CODER_TOOLS, session
 
 from govkit.demo import sample
 
-from support.orchkit import SIG, WP, ok, setup
+from support.orchkit import CLAIMS, SIG, WP, ok, setup
 from support.repo import commit_all, git, init_repo, run_govkit
 
 pytest.importorskip("mcp")
@@ -74,10 +74,9 @@ def test_one_wp_three_agents(tmp_path):
     assert verdict(prepared) == verdict(created) == verdict(checked) == "PASS"
     assert (repo / PKT).is_file()
     # the packet is filled, checked and locked by the operator, then committed
-    # the coder's claims are under the lock: the orchestrator names them before it
     text = sample.fill_packet((repo / PKT).read_text())
-    for field, value in (("CODER_MODEL", "test-model-1"), ("CODER_REASONING_STRENGTH", "HIGH")):
-        text = text.replace(f"- {field}: <unclaimed>", f"- {field}: {value}")
+    for a, b in CLAIMS.items():   # the coder's claims are locked too
+        text = text.replace(a, b)
     (repo / PKT).write_text(text)
     ok(run_govkit("lock", WP, cwd=repo))
     commit_all(repo, f"docs: fill and lock packet [{WP}]")

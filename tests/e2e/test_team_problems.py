@@ -15,12 +15,10 @@ import pytest
 from govkit.demo.sample import SPEC_NAME, fill_packet, spec_text
 from govkit.model.scaffold import pointer_text
 
-from support.orchkit import SIG, setup
+from support.orchkit import CLAIMS, SIG, setup
 from support.repo import commit_all, git
 
 CFG = "validator:\n  min_gate_interval_seconds: 0\n"
-CLAIMS = {"- CODER_MODEL: <unclaimed>": "- CODER_MODEL: test-model-1",
-          "- CODER_REASONING_STRENGTH: <unclaimed>": "- CODER_REASONING_STRENGTH: HIGH"}
 BOARD = ".GOV/roles_shared/TASK_BOARD.md"
 AUDIT = ".GOV/roles_shared/SIGNATURE_AUDIT.md"
 LOG = ".GOV/roles/orchestrator/ORCHESTRATOR_GATES.json"

@@ -22,6 +22,9 @@ def other_sig(minutes: int = 1) -> str:
     """Another valid token of the same operator, `minutes` before SIG."""
     return "operator" + (_NOW - timedelta(minutes=minutes)).strftime("%d%m%Y%H%M")
 LOG = ".GOV/roles/orchestrator/ORCHESTRATOR_GATES.json"
+# The coder's claims are under the lock: whoever locks the packet names them first.
+CLAIMS = {"- CODER_MODEL: <unclaimed>": "- CODER_MODEL: test-model-1",
+          "- CODER_REASONING_STRENGTH: <unclaimed>": "- CODER_REASONING_STRENGTH: HIGH"}
 AUDIT = ".GOV/roles_shared/SIGNATURE_AUDIT.md"
 CFG = ".GOV/govkit.yaml"
 
